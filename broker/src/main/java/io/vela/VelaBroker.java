@@ -1,0 +1,160 @@
+package io.vela;
+
+import io.vela.config.ListenerConfig;
+import io.vela.config.VelaConfig;
+import io.vela.metrics.BrokerMetrics;
+import io.vela.routing.Dispatcher;
+import io.vela.routing.RetainedStore;
+import io.vela.routing.SubscriptionTrie;
+import io.vela.session.SessionRegistry;
+import io.vela.transport.TcpListenerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the shared routing state once and deploys one listener verticle instance per event
+ * loop for every configured listener, all sharing that state by reference.
+ */
+public final class VelaBroker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VelaBroker.class);
+  private static final AtomicInteger SHARED_PORT_KEY = new AtomicInteger();
+
+  private final VelaConfig config;
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final BrokerMetrics metrics = new BrokerMetrics();
+  private final SessionRegistry registry;
+  private final AtomicBoolean accepting = new AtomicBoolean(true);
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final List<String> deployments = new ArrayList<>();
+
+  private VelaBroker(VelaConfig config, Vertx vertx, boolean ownsVertx) {
+    this.config = config;
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    Dispatcher dispatcher = new Dispatcher(new SubscriptionTrie(), new RetainedStore());
+    this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics);
+  }
+
+  /** Starts a broker on its own Vert.x instance. */
+  public static Future<VelaBroker> start(VelaConfig config) {
+    VertxOptions options = new VertxOptions();
+    if (config.eventLoops > 0) {
+      options.setEventLoopPoolSize(config.eventLoops);
+    }
+    Vertx vertx = Vertx.vertx(options);
+    VelaBroker broker = new VelaBroker(config, vertx, true);
+    return broker.deploy().recover(e -> vertx.close().transform(ar -> Future.<VelaBroker>failedFuture(e)));
+  }
+
+  private Future<VelaBroker> deploy() {
+    int instances = config.eventLoops > 0 ? config.eventLoops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    Future<?> chain = Future.succeededFuture();
+    for (Map.Entry<String, ListenerConfig> e : config.listeners.entrySet()) {
+      String name = e.getKey();
+      ListenerConfig l = e.getValue();
+      if (!l.enabled) {
+        continue;
+      }
+      // port 0 = any free port, shared by every instance: Vert.x shares a random port among servers that ask for
+      // the same negative port number
+      int port = l.port == 0 ? -(SHARED_PORT_KEY.incrementAndGet()) : l.port;
+      List<TcpListenerVerticle> created = new ArrayList<>();
+      chain = chain.compose(v -> vertx.deployVerticle(() -> {
+            TcpListenerVerticle verticle = new TcpListenerVerticle(name, l, port, registry, accepting::get);
+            synchronized (created) {
+              created.add(verticle);
+            }
+            return verticle;
+          }, new DeploymentOptions().setInstances(instances))
+          .recover(err -> Future.failedFuture(new ListenerException(name, l, err)))
+          .onSuccess(id -> {
+            deployments.add(id);
+            int actual = created.get(0).actualPort();
+            ports.put(name, actual);
+            LOG.info("listener {}: MQTT over {} on {}:{}", name, l.type, l.bind, actual);
+          }));
+    }
+    if (config.sys.enabled) {
+      chain = chain.compose(v -> vertx.deployVerticle(new SysTopicsVerticle(registry, config.sys.intervalSeconds))
+          .onSuccess(deployments::add));
+    }
+    return chain.map(v -> this);
+  }
+
+  /** The port a listener is bound to (resolved when configured as 0). */
+  public int port(String listenerName) {
+    Integer p = ports.get(listenerName);
+    if (p == null) {
+      throw new IllegalArgumentException("no running listener named " + listenerName);
+    }
+    return p;
+  }
+
+  public SessionRegistry registry() {
+    return registry;
+  }
+
+  public BrokerMetrics metrics() {
+    return metrics;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Graceful stop: stop accepting, send MQTT 5 clients DISCONNECT 0x8B and close the others once their pending
+   * writes are flushed, then stop the listeners and Vert.x. Gives up waiting after the configured timeout.
+   */
+  public Future<Void> stop() {
+    accepting.set(false);
+    Duration timeout = Duration.ofSeconds(config.shutdownTimeoutSeconds);
+    Future<Void> disconnected = registry.disconnectAll();
+    Future<Void> bounded = Future.any(disconnected, timer(timeout)).mapEmpty();
+    return bounded
+        .transform(ar -> undeployAll())
+        .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
+  }
+
+  private Future<Void> timer(Duration d) {
+    return vertx.timer(d.toMillis()).mapEmpty();
+  }
+
+  private Future<Void> undeployAll() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String id : deployments) {
+      all.add(vertx.undeploy(id));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  public static String version() {
+    String v = VelaBroker.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** A listener failed to start (typically: port in use). */
+  public static final class ListenerException extends RuntimeException {
+    public ListenerException(String name, ListenerConfig l, Throwable cause) {
+      super("cannot listen on " + l.bind + ":" + l.port + " (listener '" + name + "'): " + describe(cause), cause);
+    }
+
+    private static String describe(Throwable t) {
+      String m = t.getMessage();
+      return m == null ? t.getClass().getSimpleName() : m;
+    }
+  }
+}

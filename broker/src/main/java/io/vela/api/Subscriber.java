@@ -1,0 +1,27 @@
+package io.vela.api;
+
+import io.vertx.core.Context;
+
+/**
+ * Anything that receives routed messages: a client session, and later a bridge. The dispatcher groups deliveries by
+ * {@link #context()} and calls {@link #deliver} on that context, one task per context and publish, never one event-bus
+ * message per subscriber.
+ */
+public interface Subscriber {
+
+  /** Unique id among subscribers: the MQTT client id for sessions. */
+  String id();
+
+  /** The Vert.x context that owns this subscriber's state; {@link #deliver} is only called on it. */
+  Context context();
+
+  /**
+   * Delivers one message that matched one or more of this subscriber's filters.
+   *
+   * @param message          the shared message (do not modify)
+   * @param qos              the QoS to deliver at (already min(published, granted))
+   * @param retainFlag       the RETAIN flag to send
+   * @param subscriptionIds  MQTT 5 subscription identifiers of the matching subscriptions (may be empty)
+   */
+  void deliver(Message message, int qos, boolean retainFlag, int[] subscriptionIds);
+}

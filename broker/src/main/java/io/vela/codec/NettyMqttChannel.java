@@ -1,0 +1,498 @@
+package io.vela.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vela.api.Message;
+import io.vela.api.PublishProperties;
+import io.vela.api.SubscriptionOptions;
+import io.vela.protocol.ClientChannel;
+import io.vela.protocol.ConnAck;
+import io.vela.protocol.Connect;
+import io.vela.protocol.MqttVersion;
+import io.vela.protocol.PacketHandler;
+import io.vela.protocol.ReasonCode;
+import io.vela.protocol.TopicSubscription;
+import io.vela.protocol.Will;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.internal.net.NetSocketInternal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MQTT adapter for any Vert.x socket: Netty's MQTT codec in the socket's pipeline (the same foundation
+ * vertx-mqtt's server uses), translating packets to Vela's transport-neutral calls and back. Everything Netty- or
+ * codec-specific stays in this package.
+ */
+public final class NettyMqttChannel implements ClientChannel {
+
+  private static final String DECODER = "vela-mqtt-decoder";
+  private static final String ENCODER = "vela-mqtt-encoder";
+  private static final String IDLE = "vela-keepalive";
+  private static final String IDLE_RELAY = "vela-keepalive-relay";
+  private static final String BYTES = "vela-bytes";
+
+  /** The user event our relay sends instead of Netty's IdleStateEvent (which Vert.x answers by closing). */
+  private static final Object KEEP_ALIVE_EXPIRED = new Object();
+
+  private final NetSocketInternal socket;
+  private final Context context;
+  private final String remoteAddress;
+  private PacketHandler handler;
+  private MqttVersion version = MqttVersion.V3_1_1;
+  private boolean closed;
+
+  private NettyMqttChannel(NetSocketInternal socket, Context context) {
+    this.socket = socket;
+    this.context = context;
+    this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
+  }
+
+  /**
+   * Installs the MQTT codec on a freshly accepted socket.
+   *
+   * @param maxPacketSize largest packet accepted, in bytes
+   * @param byteCounter   receives (bytesIn, bytesOut) deltas for metrics
+   */
+  public static NettyMqttChannel install(NetSocketInternal socket, Context context, int maxPacketSize,
+                                         int maxClientIdLength, ByteCounter byteCounter) {
+    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
+    pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
+    pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
+    return new NettyMqttChannel(socket, context);
+  }
+
+  /** Starts delivering decoded packets to {@code packetHandler}. */
+  public void start(PacketHandler packetHandler) {
+    this.handler = packetHandler;
+    socket.eventHandler(evt -> {
+      if (evt == KEEP_ALIVE_EXPIRED) {
+        handler.onKeepAliveTimeout();
+      } else {
+        ReferenceCountUtil.release(evt);
+      }
+    });
+    socket.closeHandler(v -> {
+      closed = true;
+      handler.onClosed();
+    });
+    socket.exceptionHandler(t -> handler.onProtocolViolation(ReasonCode.UNSPECIFIED_ERROR,
+        "network error: " + t.getMessage()));
+    socket.messageHandler(this::onMessage);
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  private void onMessage(Object msg) {
+    try {
+      if (!(msg instanceof MqttMessage m)) {
+        return;
+      }
+      DecoderResult result = m.decoderResult();
+      if (result.isFailure()) {
+        onDecodeFailure(result.cause());
+        return;
+      }
+      dispatch(m);
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onDecodeFailure(Throwable cause) {
+    if (cause instanceof MqttUnacceptableProtocolVersionException) {
+      // [MQTT-3.1.2-2]: CONNACK 0x01 (0x84 in MQTT 5 terms), then close
+      writeConnAckAndClose(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+      handler.onProtocolViolation(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "unsupported protocol name or level");
+    } else if (cause instanceof MqttIdentifierRejectedException) {
+      writeConnAckAndClose(version == MqttVersion.V5
+          ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+          : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+      handler.onProtocolViolation(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier rejected");
+    } else if (cause instanceof TooLongFrameException) {
+      handler.onProtocolViolation(ReasonCode.PACKET_TOO_LARGE, String.valueOf(cause.getMessage()));
+    } else {
+      handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
+    }
+  }
+
+  private void writeConnAckAndClose(MqttConnectReturnCode code) {
+    MqttConnAckMessage ack = new MqttConnAckMessage(
+        new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttConnAckVariableHeader(code, false));
+    socket.writeMessage(ack).onComplete(ar -> socket.close());
+  }
+
+  private void dispatch(MqttMessage m) {
+    MqttMessageType type = m.fixedHeader().messageType();
+    switch (type) {
+      case CONNECT -> handler.onConnect(toConnect((MqttConnectMessage) m));
+      case PUBLISH -> onPublish((MqttPublishMessage) m);
+      case PUBACK -> handler.onPubAck(messageId(m));
+      case PUBREC -> handler.onPubRec(messageId(m), replyReason(m));
+      case PUBREL -> handler.onPubRel(messageId(m));
+      case PUBCOMP -> handler.onPubComp(messageId(m));
+      case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) m);
+      case UNSUBSCRIBE -> {
+        MqttUnsubscribeMessage u = (MqttUnsubscribeMessage) m;
+        handler.onUnsubscribe(u.idAndPropertiesVariableHeader().messageId(), u.payload().topics());
+      }
+      case PINGREQ -> handler.onPing();
+      case DISCONNECT -> onDisconnect(m);
+      case AUTH -> handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR,
+          "AUTH without an authentication method agreed at CONNECT");
+      default -> handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, type + " is not sent by clients");
+    }
+  }
+
+  private static int messageId(MqttMessage m) {
+    return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+  }
+
+  private static int replyReason(MqttMessage m) {
+    return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r ? r.reasonCode() & 0xFF : 0;
+  }
+
+  private Connect toConnect(MqttConnectMessage m) {
+    MqttConnectVariableHeader vh = m.variableHeader();
+    MqttConnectPayload p = m.payload();
+    version = MqttVersion.ofLevel(vh.version());
+    MqttProperties props = vh.properties() == null ? MqttProperties.NO_PROPERTIES : vh.properties();
+    boolean v5 = version == MqttVersion.V5;
+    Will will = null;
+    if (vh.isWillFlag()) {
+      MqttProperties wp = p.willProperties() == null ? MqttProperties.NO_PROPERTIES : p.willProperties();
+      Long delay = v5 ? Properties.unsignedInt(wp, MqttPropertyType.WILL_DELAY_INTERVAL) : null;
+      byte[] payload = p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes();
+      will = new Will(p.willTopic() == null ? "" : p.willTopic(), payload, vh.willQos(), vh.isWillRetain(),
+          v5 ? Properties.publish(wp) : PublishProperties.NONE, delay == null ? 0 : delay);
+    }
+    Long expiry = v5 ? Properties.unsignedInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL) : null;
+    Integer receiveMax = v5 ? Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
+    Long maxPacket = v5 ? Properties.unsignedInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
+    Integer aliasMax = v5 ? Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
+    Integer problemInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION) : null;
+    Integer responseInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION) : null;
+    return new Connect(version,
+        p.clientIdentifier() == null ? "" : p.clientIdentifier(),
+        vh.isCleanSession(),
+        vh.keepAliveTimeSeconds(),
+        vh.hasUserName() ? p.userName() : null,
+        vh.hasPassword() ? p.passwordInBytes() : null,
+        will,
+        expiry == null ? 0 : expiry,
+        receiveMax == null || receiveMax == 0 ? 65535 : receiveMax,
+        maxPacket == null ? 0 : maxPacket,
+        aliasMax == null ? 0 : aliasMax,
+        problemInfo == null || problemInfo != 0,
+        responseInfo != null && responseInfo != 0,
+        v5 ? Properties.string(props, MqttPropertyType.AUTHENTICATION_METHOD) : null,
+        v5 ? Properties.userProperties(props) : List.of());
+  }
+
+  private void onPublish(MqttPublishMessage p) {
+    MqttPublishVariableHeader vh = p.variableHeader();
+    MqttProperties props = vh.properties();
+    if (version == MqttVersion.V5 && props != null && !props.isEmpty()) {
+      if (props.getProperty(MqttPropertyType.TOPIC_ALIAS.value()) != null) {
+        // our Topic Alias Maximum is 0 [MQTT-3.3.2-8]
+        handler.onProtocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias sent but none allowed");
+        return;
+      }
+      if (props.getProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null) {
+        handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "subscription identifier in PUBLISH [MQTT-3.3.4-6]");
+        return;
+      }
+    }
+    byte[] payload = ByteBufUtil.getBytes(p.payload());
+    Message message = new Message(vh.topicName(), payload, p.fixedHeader().qosLevel().value(),
+        p.fixedHeader().isRetain(), version == MqttVersion.V5 ? Properties.publish(props) : PublishProperties.NONE,
+        "", System.nanoTime());
+    handler.onPublish(message, vh.packetId(), p.fixedHeader().isDup());
+  }
+
+  private void onSubscribe(MqttSubscribeMessage s) {
+    MqttMessageIdAndPropertiesVariableHeader vh = s.idAndPropertiesVariableHeader();
+    Integer subId = version == MqttVersion.V5 && vh.properties() != null
+        ? Properties.integer(vh.properties(), MqttPropertyType.SUBSCRIPTION_IDENTIFIER) : null;
+    if (subId != null && subId == 0) {
+      handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "subscription identifier 0 [MQTT-3.8.2-?]");
+      return;
+    }
+    List<TopicSubscription> subs = new ArrayList<>();
+    for (MqttTopicSubscription ts : s.payload().topicSubscriptions()) {
+      MqttSubscriptionOption o = ts.option();
+      boolean v5 = version == MqttVersion.V5;
+      subs.add(new TopicSubscription(ts.topicName(), new SubscriptionOptions(o.qos().value(),
+          v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(), v5 ? o.retainHandling().value() : 0,
+          subId == null ? 0 : subId)));
+    }
+    handler.onSubscribe(vh.messageId(), subs);
+  }
+
+  private void onDisconnect(MqttMessage m) {
+    ReasonCode reason = ReasonCode.SUCCESS;
+    Long expiry = null;
+    if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+      int code = vh.reasonCode() & 0xFF;
+      reason = code == ReasonCode.DISCONNECT_WITH_WILL.value() ? ReasonCode.DISCONNECT_WITH_WILL
+          : ReasonCode.SUCCESS;
+      if (vh.properties() != null) {
+        expiry = Properties.unsignedInt(vh.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
+      }
+    }
+    handler.onDisconnect(reason, expiry);
+  }
+
+  // ---------------------------------------------------------------- outbound
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public MqttVersion version() {
+    return version;
+  }
+
+  @Override
+  public void accept(ConnAck a) {
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    if (version == MqttVersion.V5) {
+      props = new MqttProperties();
+      if (a.assignedClientId() != null) {
+        props.add(new StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), a.assignedClientId()));
+      }
+      if (a.sessionExpiryInterval() != null) {
+        props.add(new IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
+            (int) a.sessionExpiryInterval().longValue()));
+      }
+      if (a.serverKeepAlive() != null) {
+        props.add(new IntegerProperty(MqttPropertyType.SERVER_KEEP_ALIVE.value(), a.serverKeepAlive()));
+      }
+      if (a.receiveMaximum() < 65535) {
+        props.add(new IntegerProperty(MqttPropertyType.RECEIVE_MAXIMUM.value(), a.receiveMaximum()));
+      }
+      if (a.maximumPacketSize() > 0) {
+        props.add(new IntegerProperty(MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), a.maximumPacketSize()));
+      }
+      if (a.maximumQos() < 2) {
+        props.add(new IntegerProperty(MqttPropertyType.MAXIMUM_QOS.value(), a.maximumQos()));
+      }
+      if (!a.retainAvailable()) {
+        props.add(new IntegerProperty(MqttPropertyType.RETAIN_AVAILABLE.value(), 0));
+      }
+      if (!a.wildcardSubscriptionAvailable()) {
+        props.add(new IntegerProperty(MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE.value(), 0));
+      }
+      if (!a.subscriptionIdentifiersAvailable()) {
+        props.add(new IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
+      }
+      if (!a.sharedSubscriptionAvailable()) {
+        props.add(new IntegerProperty(MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
+      }
+      if (a.topicAliasMaximum() > 0) {
+        props.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), a.topicAliasMaximum()));
+      }
+    }
+    boolean sessionPresent = a.sessionPresent() && version != MqttVersion.V3_1;
+    socket.writeMessage(new MqttConnAckMessage(
+        new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent, props)));
+  }
+
+  @Override
+  public void refuse(ReasonCode reason) {
+    byte code = (byte) (version == MqttVersion.V5 ? reason.value() : reason.v3ConnackReturnCode());
+    writeConnAckAndClose(MqttConnectReturnCode.valueOf(code));
+  }
+
+  @Override
+  public void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds) {
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    if (version == MqttVersion.V5) {
+      props = Properties.publish(message.properties(), message.remainingExpirySeconds(System.nanoTime()),
+          subscriptionIds);
+    }
+    ByteBuf payload = Unpooled.wrappedBuffer(message.payload()); // no copy: the encoder reads it once
+    socket.writeMessage(new MqttPublishMessage(
+        new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
+        new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, props), payload));
+  }
+
+  private void reply(MqttMessageType type, int packetId, ReasonCode reason) {
+    MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+    byte code = (byte) (version == MqttVersion.V5 ? reason.value() : 0);
+    socket.writeMessage(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+        new MqttPubReplyMessageVariableHeader(packetId, code, MqttProperties.NO_PROPERTIES)));
+  }
+
+  @Override
+  public void pubAck(int packetId, ReasonCode reason) {
+    reply(MqttMessageType.PUBACK, packetId, reason);
+  }
+
+  @Override
+  public void pubRec(int packetId, ReasonCode reason) {
+    reply(MqttMessageType.PUBREC, packetId, reason);
+  }
+
+  @Override
+  public void pubRel(int packetId, ReasonCode reason) {
+    reply(MqttMessageType.PUBREL, packetId, reason);
+  }
+
+  @Override
+  public void pubComp(int packetId, ReasonCode reason) {
+    reply(MqttMessageType.PUBCOMP, packetId, reason);
+  }
+
+  @Override
+  public void pingResp() {
+    socket.writeMessage(new MqttMessage(
+        new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+  }
+
+  @Override
+  public void subAck(int packetId, List<ReasonCode> reasons) {
+    int[] codes = new int[reasons.size()];
+    for (int i = 0; i < codes.length; i++) {
+      int v = reasons.get(i).value();
+      codes[i] = version == MqttVersion.V5 || v < 0x80 ? v : 0x80;
+    }
+    socket.writeMessage(new MqttSubAckMessage(
+        new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+        new MqttSubAckPayload(codes)));
+  }
+
+  @Override
+  public void unsubAck(int packetId, List<ReasonCode> reasons) {
+    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+    if (version == MqttVersion.V5) {
+      short[] codes = new short[reasons.size()];
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = (short) reasons.get(i).value();
+      }
+      socket.writeMessage(new MqttUnsubAckMessage(fh,
+          new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+          new MqttUnsubAckPayload(codes)));
+    } else {
+      socket.writeMessage(new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId)));
+    }
+  }
+
+  @Override
+  public Future<Void> disconnect(ReasonCode reason, String reasonString) {
+    if (version != MqttVersion.V5) {
+      return close();
+    }
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    if (reasonString != null) {
+      props = new MqttProperties();
+      props.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reasonString));
+    }
+    return socket.writeMessage(new MqttMessage(
+            new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+            new MqttReasonCodeAndPropertiesVariableHeader((byte) reason.value(), props)))
+        .transform(ar -> close());
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    return socket.close();
+  }
+
+  @Override
+  public boolean writable() {
+    return !socket.writeQueueFull();
+  }
+
+  @Override
+  public void readIdleTimeout(int seconds) {
+    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    if (pipeline.get(IDLE) != null) {
+      pipeline.remove(IDLE);
+      pipeline.remove(IDLE_RELAY);
+    }
+    if (seconds > 0) {
+      pipeline.addBefore(DECODER, IDLE, new IdleStateHandler(seconds, 0, 0));
+      pipeline.addAfter(IDLE, IDLE_RELAY, new KeepAliveRelay());
+    }
+  }
+
+  @Override
+  public void pauseReading() {
+    socket.pause();
+  }
+
+  @Override
+  public void resumeReading() {
+    socket.resume();
+  }
+
+  /** Turns Netty's reader-idle event into ours, so Vert.x does not close the connection on its own. */
+  private static final class KeepAliveRelay extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent e) {
+        if (e.state() == IdleState.READER_IDLE) {
+          ctx.fireUserEventTriggered(KEEP_ALIVE_EXPIRED);
+        }
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.vela.config;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Range and consistency checks after binding; each failure names the key. */
+final class ConfigValidator {
+
+  static final Set<String> LISTENER_TYPES = Set.of("tcp");
+  static final Set<String> PLANNED_LISTENER_TYPES = Set.of("tls", "ws", "wss", "quic");
+
+  private ConfigValidator() {
+  }
+
+  static void validate(VelaConfig c) {
+    if (c.listeners == null || c.listeners.isEmpty()) {
+      throw new ConfigException("config key 'listeners': at least one listener is needed");
+    }
+    for (Map.Entry<String, ListenerConfig> e : c.listeners.entrySet()) {
+      String key = "listeners." + e.getKey();
+      ListenerConfig l = e.getValue();
+      if (l == null) {
+        throw new ConfigException("config key '" + key + "': expected a section (type, bind, port, ...)");
+      }
+      if (l.type == null) {
+        l.type = e.getKey();
+      }
+      if (PLANNED_LISTENER_TYPES.contains(l.type)) {
+        throw new ConfigException("config key '" + key + ".type': listener type '" + l.type
+            + "' is not available yet in this version (supported: tcp)");
+      }
+      if (!LISTENER_TYPES.contains(l.type)) {
+        throw new ConfigException("config key '" + key + ".type': unknown listener type '" + l.type
+            + "' (supported: tcp)");
+      }
+      range(key + ".port", l.port, 0, 65535);
+      if (l.bind == null || l.bind.isBlank()) {
+        throw new ConfigException("config key '" + key + ".bind': an address is needed, e.g. 0.0.0.0 or 127.0.0.1");
+      }
+    }
+    MqttConfig m = c.mqtt;
+    if (m == null) {
+      throw new ConfigException("config key 'mqtt': expected a section");
+    }
+    range("mqtt.max-packet-size", m.maxPacketSize, 64, 268_435_455);
+    range("mqtt.max-client-id-length", m.maxClientIdLength, 23, 65535);
+    range("mqtt.connect-timeout-seconds", m.connectTimeoutSeconds, 1, 3600);
+    range("mqtt.max-keep-alive-seconds", m.maxKeepAliveSeconds, 0, 65535);
+    range("mqtt.receive-maximum", m.receiveMaximum, 1, 65535);
+    range("mqtt.max-inflight", m.maxInflight, 1, 65535);
+    range("mqtt.max-queued-messages", m.maxQueuedMessages, 0, Integer.MAX_VALUE);
+    range("mqtt.max-session-expiry-seconds", m.maxSessionExpirySeconds, 0, 0xFFFFFFFFL);
+    range("mqtt.max-qos", m.maxQos, 0, 2);
+    if (m.queueOverflow == null) {
+      throw new ConfigException("config key 'mqtt.queue-overflow': expected drop-oldest or drop-newest");
+    }
+    if (c.sys == null) {
+      throw new ConfigException("config key 'sys': expected a section");
+    }
+    range("sys.interval-seconds", c.sys.intervalSeconds, 1, 86400);
+    range("event-loops", c.eventLoops, 0, 1024);
+    range("shutdown-timeout-seconds", c.shutdownTimeoutSeconds, 0, 3600);
+  }
+
+  private static void range(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new ConfigException("config key '" + key + "': " + value + " is out of range (" + min + " to " + max
+          + ")");
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.vela.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole broker configuration as read from {@code conf/vela.yaml} plus {@code VELA_*} environment overrides.
+ * Keys are kebab-case; see docs/configuration.md. Public fields with safe defaults: a missing key keeps its default.
+ */
+public final class VelaConfig {
+
+  /** Listeners by name; the name doubles as the type when {@code type} is omitted. */
+  public Map<String, ListenerConfig> listeners = defaultListeners();
+
+  public MqttConfig mqtt = new MqttConfig();
+
+  public SysConfig sys = new SysConfig();
+
+  /** Event loops (and listener verticle instances); 0 = Vert.x default (2 x cores). */
+  public int eventLoops = 0;
+
+  /** How long a graceful shutdown may take before connections are cut. */
+  public int shutdownTimeoutSeconds = 10;
+
+  private static Map<String, ListenerConfig> defaultListeners() {
+    Map<String, ListenerConfig> m = new LinkedHashMap<>();
+    m.put("tcp", new ListenerConfig());
+    return m;
+  }
+
+  /** A configuration with every default and one TCP listener on 127.0.0.1, port 0 (tests). */
+  public static VelaConfig forTests() {
+    VelaConfig c = new VelaConfig();
+    ListenerConfig tcp = new ListenerConfig();
+    tcp.bind = "127.0.0.1";
+    tcp.port = 0;
+    c.listeners.put("tcp", tcp);
+    c.sys.intervalSeconds = 1;
+    return c;
+  }
+}

@@ -1,0 +1,60 @@
+package io.vela.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Broker-wide counters, cheap enough for the hot path (striped adders, no locks). Read by the $SYS publisher today and
+ * by the Prometheus endpoint later.
+ */
+public final class BrokerMetrics {
+
+  public final long startedAtMillis = System.currentTimeMillis();
+
+  public final AtomicLong connectionsCurrent = new AtomicLong();
+  public final LongAdder connectionsTotal = new LongAdder();
+  public final LongAdder connectionsRefused = new LongAdder();
+
+  public final LongAdder publishReceived = new LongAdder();
+  public final LongAdder publishSent = new LongAdder();
+  public final LongAdder bytesReceived = new LongAdder();
+  public final LongAdder bytesSent = new LongAdder();
+
+  private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
+
+  /** Counts one message not delivered, by reason (queue-full, qos0-slow-consumer, expired, ...). */
+  public void drop(String reason) {
+    drops.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  /** Counts one connection closed for a protocol violation, by reason code name. */
+  public void protocolError(String reason) {
+    protocolErrors.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  public long drops(String reason) {
+    LongAdder a = drops.get(reason);
+    return a == null ? 0 : a.sum();
+  }
+
+  public long protocolErrors(String reason) {
+    LongAdder a = protocolErrors.get(reason);
+    return a == null ? 0 : a.sum();
+  }
+
+  public Map<String, Long> dropsByReason() {
+    Map<String, Long> out = new TreeMap<>();
+    drops.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  public Map<String, Long> protocolErrorsByReason() {
+    Map<String, Long> out = new TreeMap<>();
+    protocolErrors.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+package io.vela.protocol;
+
+import io.vela.api.Message;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The outbound half of one client network connection, as the session layer sees it. Implemented by each transport
+ * adapter (TCP via vertx-mqtt today; WebSocket, TLS and QUIC later) so that session and routing code never touch a
+ * codec type. Every method must be called on {@link #context()}.
+ */
+public interface ClientChannel {
+
+  Context context();
+
+  /** "host:port" of the peer, as shown in logs. */
+  String remoteAddress();
+
+  MqttVersion version();
+
+  /** Accepts the connection. {@code ack} carries the CONNACK properties the broker wants to announce. */
+  void accept(ConnAck ack);
+
+  /** Refuses the connection with a CONNACK carrying {@code reason} (mapped to a 3.x return code) and closes it. */
+  void refuse(ReasonCode reason);
+
+  /**
+   * Sends one PUBLISH. The message is shared with other subscribers and must not be modified.
+   *
+   * @param packetId 0 for QoS 0
+   */
+  void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds);
+
+  void pubAck(int packetId, ReasonCode reason);
+
+  void pubRec(int packetId, ReasonCode reason);
+
+  void pubRel(int packetId, ReasonCode reason);
+
+  void pubComp(int packetId, ReasonCode reason);
+
+  void pingResp();
+
+  void subAck(int packetId, List<ReasonCode> reasons);
+
+  void unsubAck(int packetId, List<ReasonCode> reasons);
+
+  /** Sends a DISCONNECT (MQTT 5 only; ignored for 3.x) and closes the connection once it is written. */
+  Future<Void> disconnect(ReasonCode reason, String reasonString);
+
+  /** Closes the network connection without a DISCONNECT. */
+  Future<Void> close();
+
+  /** False while the transport's write buffer is above its high-water mark. */
+  boolean writable();
+
+  /**
+   * Closes nothing itself but reports {@link PacketHandler#onKeepAliveTimeout()} when nothing was read for
+   * {@code seconds}; 0 turns the check off.
+   */
+  void readIdleTimeout(int seconds);
+
+  /** Stops delivering inbound packets until {@link #resumeReading()} (used while a CONNECT is being processed). */
+  void pauseReading();
+
+  void resumeReading();
+}

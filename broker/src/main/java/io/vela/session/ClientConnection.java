@@ -1,0 +1,490 @@
+package io.vela.session;
+
+import io.vela.api.Message;
+import io.vela.api.SubscriptionOptions;
+import io.vela.config.MqttConfig;
+import io.vela.protocol.ClientChannel;
+import io.vela.protocol.ConnAck;
+import io.vela.protocol.Connect;
+import io.vela.protocol.MqttVersion;
+import io.vela.protocol.PacketHandler;
+import io.vela.protocol.ReasonCode;
+import io.vela.protocol.TopicSubscription;
+import io.vela.protocol.Topics;
+import io.vela.protocol.Will;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state machine of one network connection: CONNECT handling, inbound PUBLISH flows, SUBSCRIBE /
+ * UNSUBSCRIBE, keep-alive, DISCONNECT and every protocol violation. Transport-neutral: it only sees a
+ * {@link ClientChannel}. Runs on the connection's context.
+ */
+public final class ClientConnection implements PacketHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+  enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSING, CLOSED }
+
+  private final ClientChannel channel;
+  private final SessionRegistry registry;
+  private final MqttConfig config;
+  private State state = State.AWAITING_CONNECT;
+  private long connectTimer;
+  private Connect connect;
+  private String clientId = "";
+  private boolean clientIdAssigned;
+  private long requestedExpiry;
+  private long grantedExpiry;
+  private Integer serverKeepAlive;
+  private int keepAliveSeconds;
+  private Will will;
+  private Session session;
+  private boolean takenOver;
+  private boolean shuttingDown;
+  private final Promise<Void> closed = Promise.promise();
+
+  public ClientConnection(ClientChannel channel, SessionRegistry registry) {
+    this.channel = channel;
+    this.registry = registry;
+    this.config = registry.config();
+    registry.track(this);
+    connectTimer = channel.context().owner().setTimer(config.connectTimeoutSeconds * 1000L, id -> {
+      connectTimer = -1;
+      if (state == State.AWAITING_CONNECT) {
+        LOG.info("address={} no CONNECT within {}s, closing", channel.remoteAddress(), config.connectTimeoutSeconds);
+        registry.metrics().protocolError("CONNECT_TIMEOUT");
+        state = State.CLOSING;
+        channel.close();
+      }
+    });
+  }
+
+  public ClientChannel channel() {
+    return channel;
+  }
+
+  Context context() {
+    return channel.context();
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  private boolean v5() {
+    return connect != null && connect.version() == MqttVersion.V5;
+  }
+
+  // ---------------------------------------------------------------- CONNECT
+
+  @Override
+  public void onConnect(Connect c) {
+    if (state != State.AWAITING_CONNECT) {
+      violation(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
+      return;
+    }
+    cancelConnectTimer();
+    this.connect = c;
+    String id = c.clientId();
+    if (id.isEmpty()) {
+      if (c.version() != MqttVersion.V5 && !c.cleanStart()) {
+        refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client id with clean session 0 [MQTT-3.1.3-8]");
+        return;
+      }
+      id = registry.newClientId();
+      clientIdAssigned = true;
+    }
+    this.clientId = id;
+    if (id.length() > config.maxClientIdLength || !Topics.isValidUtf8Text(id)) {
+      refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id invalid or longer than "
+          + config.maxClientIdLength);
+      return;
+    }
+    if (c.authenticationMethod() != null) {
+      refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method " + c.authenticationMethod()
+          + " not supported");
+      return;
+    }
+    if (!config.allowAnonymous && c.username() == null) {
+      refuse(c.version() == MqttVersion.V5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+          "anonymous connections are not allowed");
+      return;
+    }
+    Will w = c.will();
+    if (w != null) {
+      if (!Topics.isValidTopicName(w.topic())) {
+        if (v5()) {
+          refuse(ReasonCode.TOPIC_NAME_INVALID, "invalid will topic");
+        } else {
+          violation(ReasonCode.PROTOCOL_ERROR, "invalid will topic");
+        }
+        return;
+      }
+      if (w.qos() > config.maxQos) {
+        refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + w.qos() + " above maximum " + config.maxQos);
+        return;
+      }
+      if (w.retain() && !config.retainAvailable) {
+        refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained will but retain is not available");
+        return;
+      }
+    }
+    this.will = w;
+    this.requestedExpiry = c.sessionExpiryInterval();
+    if (c.version() == MqttVersion.V5) {
+      grantedExpiry = Math.min(c.sessionExpiryInterval(), config.maxSessionExpirySeconds);
+    } else {
+      grantedExpiry = c.cleanStart() ? 0 : config.maxSessionExpirySeconds;
+    }
+    keepAliveSeconds = c.keepAliveSeconds();
+    if (config.maxKeepAliveSeconds > 0 && (keepAliveSeconds == 0 || keepAliveSeconds > config.maxKeepAliveSeconds)) {
+      keepAliveSeconds = config.maxKeepAliveSeconds;
+      serverKeepAlive = c.version() == MqttVersion.V5 ? keepAliveSeconds : null;
+    }
+    state = State.CONNECTING;
+    channel.pauseReading();
+    registry.connect(this, id, c.cleanStart(), grantedExpiry);
+  }
+
+  /** The registry found or created the session; called on this connection's context. */
+  void attached(Session s, boolean present) {
+    if (state != State.CONNECTING) {
+      // the network connection went away while the session was being prepared
+      s.attach(this, present, connect);
+      s.connectionLost(this, will);
+      return;
+    }
+    this.session = s;
+    state = State.CONNECTED;
+    boolean v5 = v5();
+    channel.accept(new ConnAck(present,
+        clientIdAssigned && v5 ? clientId : null,
+        v5 && grantedExpiry != requestedExpiry ? grantedExpiry : null,
+        serverKeepAlive,
+        config.receiveMaximum,
+        config.maxPacketSize,
+        config.maxQos,
+        config.retainAvailable,
+        true,
+        true,
+        false,
+        0));
+    registry.metrics().connectionsCurrent.incrementAndGet();
+    registry.metrics().connectionsTotal.increment();
+    if (keepAliveSeconds > 0) {
+      channel.readIdleTimeout((int) Math.ceil(keepAliveSeconds * 1.5)); // [MQTT-3.1.2-24]
+    }
+    LOG.debug("clientId={} address={} connected (MQTT {}, clean={}, present={}, keepAlive={})", clientId,
+        channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
+    s.attach(this, present, connect);
+    channel.resumeReading();
+  }
+
+  private void refuse(ReasonCode reason, String detail) {
+    LOG.info("clientId={} address={} connection refused: {} ({})", clientId, channel.remoteAddress(), reason,
+        detail);
+    registry.metrics().connectionsRefused.increment();
+    state = State.CLOSING;
+    channel.refuse(reason);
+  }
+
+  // ---------------------------------------------------------------- PUBLISH flows
+
+  private boolean requireConnected(String packet) {
+    if (state == State.CONNECTED) {
+      return true;
+    }
+    if (state == State.AWAITING_CONNECT) {
+      violation(ReasonCode.PROTOCOL_ERROR, packet + " before CONNECT [MQTT-3.1.0-1]");
+    }
+    return false;
+  }
+
+  @Override
+  public void onPublish(Message received, int packetId, boolean dup) {
+    if (!requireConnected("PUBLISH")) {
+      return;
+    }
+    Message message = received.withPublisherId(clientId);
+    registry.metrics().publishReceived.increment();
+    if (!Topics.isValidTopicName(message.topic())) {
+      violation(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH [MQTT-3.3.2-2]");
+      return;
+    }
+    int qos = message.qos();
+    if (qos > config.maxQos) {
+      violation(ReasonCode.QOS_NOT_SUPPORTED, "PUBLISH QoS " + qos + " above maximum [MQTT-3.2.2-11]");
+      return;
+    }
+    if (message.retain() && !config.retainAvailable) {
+      violation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained PUBLISH but retain is not available [MQTT-3.2.2-14]");
+      return;
+    }
+    boolean allowed = !message.topic().startsWith("$SYS");
+    switch (qos) {
+      case 0 -> {
+        if (allowed) {
+          route(message);
+        }
+      }
+      case 1 -> {
+        int n = allowed ? route(message) : 0;
+        channel.pubAck(packetId, ack(allowed, n));
+      }
+      default -> {
+        if (session.awaitingRelease().contains(packetId)) {
+          // a resend before PUBREL: already routed, never deliver twice [MQTT-4.3.3-10]
+          channel.pubRec(packetId, ReasonCode.SUCCESS);
+          return;
+        }
+        if (session.awaitingRelease().size() >= config.receiveMaximum) {
+          violation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + config.receiveMaximum
+              + " QoS 2 messages awaiting PUBREL [MQTT-3.3.4-9]");
+          return;
+        }
+        int n = allowed ? route(message) : 0;
+        if (allowed) {
+          session.awaitingRelease().add(packetId);
+        }
+        channel.pubRec(packetId, ack(allowed, n));
+      }
+    }
+  }
+
+  private ReasonCode ack(boolean allowed, int delivered) {
+    if (!allowed) {
+      return ReasonCode.NOT_AUTHORIZED;
+    }
+    return delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+  }
+
+  private int route(Message message) {
+    return registry.dispatcher().publish(message);
+  }
+
+  @Override
+  public void onPubAck(int packetId) {
+    if (requireConnected("PUBACK")) {
+      session.onPubAck(packetId);
+    }
+  }
+
+  @Override
+  public void onPubRec(int packetId, int reasonCode) {
+    if (requireConnected("PUBREC")) {
+      session.onPubRec(packetId, reasonCode);
+    }
+  }
+
+  @Override
+  public void onPubRel(int packetId) {
+    if (!requireConnected("PUBREL")) {
+      return;
+    }
+    boolean known = session.awaitingRelease().remove(packetId);
+    channel.pubComp(packetId, known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
+  }
+
+  @Override
+  public void onPubComp(int packetId) {
+    if (requireConnected("PUBCOMP")) {
+      session.onPubComp(packetId);
+    }
+  }
+
+  // ---------------------------------------------------------------- SUBSCRIBE / UNSUBSCRIBE
+
+  @Override
+  public void onSubscribe(int packetId, List<TopicSubscription> subscriptions) {
+    if (!requireConnected("SUBSCRIBE")) {
+      return;
+    }
+    if (subscriptions.isEmpty()) {
+      violation(ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without topic filters [MQTT-3.8.3-3]");
+      return;
+    }
+    List<ReasonCode> reasons = new ArrayList<>(subscriptions.size());
+    List<Runnable> retainedSends = new ArrayList<>();
+    for (TopicSubscription ts : subscriptions) {
+      String filter = ts.filter();
+      if (!Topics.isValidFilter(filter)) {
+        if (!v5()) {
+          violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid topic filter [MQTT-4.7.1-1]");
+          return;
+        }
+        reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
+        continue;
+      }
+      if (Topics.isSharedFilter(filter)) {
+        reasons.add(v5() ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.UNSPECIFIED_ERROR);
+        continue;
+      }
+      SubscriptionOptions req = ts.options();
+      int granted = Math.min(req.qos(), config.maxQos);
+      SubscriptionOptions opts = new SubscriptionOptions(granted, req.noLocal(), req.retainAsPublished(),
+          req.retainHandling(), req.subscriptionId());
+      boolean isNew = session.subscribe(filter, opts);
+      reasons.add(granted == 0 ? ReasonCode.SUCCESS : granted == 1 ? ReasonCode.GRANTED_QOS_1
+          : ReasonCode.GRANTED_QOS_2);
+      if (opts.retainHandling() == 0 || (opts.retainHandling() == 1 && isNew)) {
+        int[] ids = opts.subscriptionId() == 0 ? new int[0] : new int[] {opts.subscriptionId()};
+        retainedSends.add(() -> {
+          for (Message m : registry.dispatcher().retained().match(filter)) {
+            session.deliverRetained(m, granted, ids);
+          }
+        });
+      }
+    }
+    channel.subAck(packetId, reasons);
+    retainedSends.forEach(Runnable::run); // after SUBACK [MQTT-3.8.4-4]
+  }
+
+  @Override
+  public void onUnsubscribe(int packetId, List<String> filters) {
+    if (!requireConnected("UNSUBSCRIBE")) {
+      return;
+    }
+    if (filters.isEmpty()) {
+      violation(ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without topic filters [MQTT-3.10.3-2]");
+      return;
+    }
+    List<ReasonCode> reasons = new ArrayList<>(filters.size());
+    for (String filter : filters) {
+      if (!Topics.isValidFilter(filter)) {
+        if (!v5()) {
+          violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid topic filter in UNSUBSCRIBE");
+          return;
+        }
+        reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
+        continue;
+      }
+      reasons.add(session.unsubscribe(filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+    }
+    channel.unsubAck(packetId, reasons);
+  }
+
+  // ---------------------------------------------------------------- keep-alive, DISCONNECT, errors, close
+
+  @Override
+  public void onPing() {
+    if (requireConnected("PINGREQ")) {
+      channel.pingResp();
+    }
+  }
+
+  @Override
+  public void onKeepAliveTimeout() {
+    if (state == State.CONNECTED) {
+      violation(ReasonCode.KEEP_ALIVE_TIMEOUT, "nothing received within 1.5 x keep-alive (" + keepAliveSeconds
+          + "s)");
+    }
+  }
+
+  @Override
+  public void onDisconnect(ReasonCode reason, Long sessionExpiryInterval) {
+    if (!requireConnected("DISCONNECT")) {
+      return;
+    }
+    if (sessionExpiryInterval != null) {
+      if (requestedExpiry == 0 && sessionExpiryInterval != 0) {
+        violation(ReasonCode.PROTOCOL_ERROR, "Session Expiry Interval set at DISCONNECT after 0 at CONNECT "
+            + "[MQTT-3.14.2-2]");
+        return;
+      }
+      session.expirySeconds(Math.min(sessionExpiryInterval, config.maxSessionExpirySeconds));
+    }
+    if (reason != ReasonCode.DISCONNECT_WITH_WILL) {
+      will = null; // normal disconnect: the will is discarded [MQTT-3.14.4-3]
+    }
+    LOG.debug("clientId={} DISCONNECT ({})", clientId, reason);
+    state = State.CLOSING;
+    channel.close();
+  }
+
+  @Override
+  public void onProtocolViolation(ReasonCode reason, String detail) {
+    violation(reason, detail);
+  }
+
+  /**
+   * The one place a protocol violation ends a connection: one log line, one counter, DISCONNECT with the reason code
+   * for MQTT 5 clients past CONNACK, a plain close otherwise. The will (if any) is published by {@link #onClosed()}.
+   */
+  private void violation(ReasonCode reason, String detail) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    LOG.info("clientId={} address={} protocol violation, disconnecting: {} {} ({})", clientId,
+        channel.remoteAddress(), reason.hex(), reason, detail);
+    registry.metrics().protocolError(reason.name());
+    boolean sendDisconnect = state == State.CONNECTED && v5();
+    state = State.CLOSING;
+    if (sendDisconnect) {
+      channel.disconnect(reason, connect.requestProblemInformation() ? detail : null);
+    } else {
+      channel.close();
+    }
+  }
+
+  /** Another connection took over this client id; returns the will to apply (null if none). */
+  Will takenOver() {
+    takenOver = true;
+    Will w = state == State.CONNECTED || state == State.CLOSING && will != null ? will : null;
+    if (state == State.CONNECTED) {
+      LOG.debug("clientId={} address={} session taken over by a new connection", clientId, channel.remoteAddress());
+      state = State.CLOSING;
+      if (v5()) {
+        channel.disconnect(ReasonCode.SESSION_TAKEN_OVER, null);
+      } else {
+        channel.close();
+      }
+    }
+    will = null;
+    return w;
+  }
+
+  /** Server shutdown: DISCONNECT 0x8B for MQTT 5, close otherwise; no will. Completes once closed. */
+  Future<Void> shutdown() {
+    shuttingDown = true;
+    will = null;
+    if (state == State.CLOSED) {
+      return Future.succeededFuture();
+    }
+    boolean sendDisconnect = state == State.CONNECTED && v5();
+    state = State.CLOSING;
+    Future<Void> f = sendDisconnect ? channel.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, null) : channel.close();
+    return f.transform(ar -> closed.future());
+  }
+
+  @Override
+  public void onClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    State previous = state;
+    state = State.CLOSED;
+    cancelConnectTimer();
+    registry.untrack(this);
+    if (session != null) {
+      registry.metrics().connectionsCurrent.decrementAndGet();
+      if (!takenOver) {
+        session.connectionLost(this, shuttingDown ? null : will);
+      }
+    }
+    LOG.debug("clientId={} address={} connection closed (was {})", clientId, channel.remoteAddress(), previous);
+    closed.tryComplete();
+  }
+
+  private void cancelConnectTimer() {
+    if (connectTimer >= 0) {
+      channel.context().owner().cancelTimer(connectTimer);
+      connectTimer = -1;
+    }
+  }
+}

@@ -1,0 +1,424 @@
+package io.vela.session;
+
+import io.vela.api.Message;
+import io.vela.api.Subscriber;
+import io.vela.api.SubscriptionOptions;
+import io.vela.config.MqttConfig;
+import io.vela.protocol.ClientChannel;
+import io.vela.protocol.Connect;
+import io.vela.protocol.ReasonCode;
+import io.vela.protocol.Will;
+import io.vela.routing.Subscription;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state the broker keeps for one client id across connections: subscriptions, the outbound in-flight window and
+ * queue, inbound QoS 2 packet ids awaiting PUBREL, expiry and a delayed will.
+ *
+ * <p>Threading: all state is owned by {@link #context()}. Work arriving on another context (a delivery racing a
+ * takeover) is forwarded there. Only the {@link SessionRegistry}'s per-client-id sequence moves a session to another
+ * context, from its current owner.
+ */
+public final class Session implements Subscriber {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+  private final String clientId;
+  private final SessionRegistry registry;
+  private final MqttConfig config;
+  private volatile Context context;
+
+  private ClientConnection connection;
+  private final Map<String, SubscriptionOptions> subscriptions = new HashMap<>();
+  private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
+  private final Set<Integer> awaitingRelease = new HashSet<>();
+  private int nextPacketId = 1;
+  private int inflightLimit;
+  private long expirySeconds;
+  private long expiryTimer = -1;
+  private Will pendingWill;
+  private long willTimer = -1;
+  private boolean destroyed;
+
+  /** One outbound message for this session: the shared message plus per-session delivery parameters. */
+  static final class Outbound {
+    final Message message;
+    final int qos;
+    final boolean retain;
+    final int[] subscriptionIds;
+    int packetId;
+    boolean released; // PUBREC received, PUBREL sent (QoS 2)
+
+    Outbound(Message message, int qos, boolean retain, int[] subscriptionIds) {
+      this.message = message;
+      this.qos = qos;
+      this.retain = retain;
+      this.subscriptionIds = subscriptionIds;
+    }
+  }
+
+  Session(String clientId, SessionRegistry registry, Context context) {
+    this.clientId = clientId;
+    this.registry = registry;
+    this.config = registry.config();
+    this.context = context;
+    this.inflightLimit = config.maxInflight;
+  }
+
+  @Override
+  public String id() {
+    return clientId;
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  private boolean onOwner() {
+    return Vertx.currentContext() == context;
+  }
+
+  boolean isDestroyed() {
+    return destroyed;
+  }
+
+  boolean isConnected() {
+    return connection != null;
+  }
+
+  long expirySeconds() {
+    return expirySeconds;
+  }
+
+  void expirySeconds(long seconds) {
+    this.expirySeconds = seconds;
+  }
+
+  Set<Integer> awaitingRelease() {
+    return awaitingRelease;
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  int inflightCount() {
+    return inflight.size();
+  }
+
+  Map<String, SubscriptionOptions> subscriptions() {
+    return subscriptions;
+  }
+
+  // ---------------------------------------------------------------- delivery (hot path)
+
+  @Override
+  public void deliver(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
+    if (!onOwner()) {
+      Context owner = context;
+      owner.runOnContext(v -> deliver(message, qos, retainFlag, subscriptionIds));
+      return;
+    }
+    if (destroyed) {
+      return;
+    }
+    offer(new Outbound(message, qos, retainFlag, subscriptionIds));
+  }
+
+  /** Sends a retained message right after SUBSCRIBE (RETAIN flag set, [MQTT-3.3.1-8]). */
+  void deliverRetained(Message message, int qos, int[] subscriptionIds) {
+    offer(new Outbound(message, Math.min(qos, message.qos()), true, subscriptionIds));
+  }
+
+  private void offer(Outbound out) {
+    ClientConnection conn = connection;
+    if (out.qos == 0) {
+      if (conn != null) {
+        ClientChannel ch = conn.channel();
+        if (ch.writable()) {
+          send(ch, out, false);
+        } else {
+          registry.metrics().drop("qos0-slow-consumer");
+        }
+      } else if (config.queueQos0) {
+        enqueue(out);
+      }
+      return;
+    }
+    if (conn != null && queue.isEmpty() && inflight.size() < inflightLimit) {
+      sendInflight(conn.channel(), out);
+    } else {
+      enqueue(out);
+    }
+  }
+
+  private void enqueue(Outbound out) {
+    if (queue.size() >= config.maxQueuedMessages) {
+      registry.metrics().drop("queue-full");
+      if (config.queueOverflow == MqttConfig.QueueOverflow.DROP_NEWEST || queue.isEmpty()) {
+        LOG.debug("clientId={} queue full ({}), dropping newest message on {}", clientId, queue.size(),
+            out.message.topic());
+        return;
+      }
+      Outbound dropped = queue.pollFirst();
+      LOG.debug("clientId={} queue full ({}), dropping oldest message on {}", clientId, queue.size(),
+          dropped.message.topic());
+    }
+    queue.addLast(out);
+  }
+
+  private void sendInflight(ClientChannel ch, Outbound out) {
+    out.packetId = allocatePacketId();
+    inflight.put(out.packetId, out);
+    send(ch, out, false);
+  }
+
+  private void send(ClientChannel ch, Outbound out, boolean dup) {
+    ch.publish(out.message, out.qos, dup, out.retain, out.packetId, out.subscriptionIds);
+    registry.metrics().publishSent.increment();
+  }
+
+  /** Moves queued messages into the window while there is room. */
+  private void pump() {
+    ClientConnection conn = connection;
+    if (conn == null) {
+      return;
+    }
+    ClientChannel ch = conn.channel();
+    long now = System.nanoTime();
+    while (!queue.isEmpty()) {
+      Outbound head = queue.peekFirst();
+      if (head.qos > 0 && inflight.size() >= inflightLimit) {
+        return;
+      }
+      queue.pollFirst();
+      if (head.message.isExpired(now)) {
+        registry.metrics().drop("expired");
+        continue;
+      }
+      if (head.qos == 0) {
+        send(ch, head, false);
+      } else {
+        sendInflight(ch, head);
+      }
+    }
+  }
+
+  int allocatePacketId() {
+    for (int i = 0; i < 65535; i++) {
+      int id = nextPacketId;
+      nextPacketId = id == 65535 ? 1 : id + 1;
+      if (!inflight.containsKey(id)) {
+        return id;
+      }
+    }
+    throw new IllegalStateException("no free packet identifier"); // cannot happen: inflight <= 65535 by config
+  }
+
+  // ---------------------------------------------------------------- acknowledgements from the client
+
+  void onPubAck(int packetId) {
+    Outbound out = inflight.get(packetId);
+    if (out == null || out.qos != 1) {
+      LOG.debug("clientId={} PUBACK for unknown packet id {}", clientId, packetId);
+      return;
+    }
+    inflight.remove(packetId);
+    pump();
+  }
+
+  void onPubRec(int packetId, int reasonCode) {
+    Outbound out = inflight.get(packetId);
+    ClientChannel ch = connection.channel();
+    if (out == null || out.qos != 2) {
+      ch.pubRel(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
+      return;
+    }
+    if (reasonCode >= 0x80) {
+      // the receiver refused it: the flow ends here (MQTT 5 4.3.3)
+      inflight.remove(packetId);
+      pump();
+      return;
+    }
+    out.released = true;
+    ch.pubRel(packetId, ReasonCode.SUCCESS);
+  }
+
+  void onPubComp(int packetId) {
+    Outbound out = inflight.get(packetId);
+    if (out == null || !out.released) {
+      LOG.debug("clientId={} PUBCOMP for unknown packet id {}", clientId, packetId);
+      return;
+    }
+    inflight.remove(packetId);
+    pump();
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  /** @return true if this filter was not subscribed before */
+  boolean subscribe(String filter, SubscriptionOptions options) {
+    subscriptions.put(filter, options);
+    return registry.dispatcher().trie().subscribe(new Subscription(this, filter, options));
+  }
+
+  boolean unsubscribe(String filter) {
+    subscriptions.remove(filter);
+    return registry.dispatcher().trie().unsubscribe(clientId, filter);
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle (owner context)
+
+  /** A connection took this session (CONNACK already sent): resend what was in flight, then drain the queue. */
+  void attach(ClientConnection conn, boolean resumed, Connect connect) {
+    this.connection = conn;
+    this.inflightLimit = Math.max(1, Math.min(config.maxInflight, connect.receiveMaximum()));
+    if (resumed) {
+      ClientChannel ch = conn.channel();
+      for (Outbound out : inflight.values()) {
+        if (out.released) {
+          ch.pubRel(out.packetId, ReasonCode.SUCCESS); // [MQTT-4.4.0-1]
+        } else {
+          send(ch, out, true);
+        }
+      }
+    }
+    pump();
+  }
+
+  /**
+   * Ends the current connection (if any) because a new connection with the same client id arrived, and hands the
+   * session to {@code newOwner}. Runs on the current owner.
+   *
+   * @return false if the session had already ended (expired), so the new connection must start a new one
+   */
+  boolean detachForTakeover(boolean newCleanStart, Context newOwner) {
+    if (destroyed) {
+      return false;
+    }
+    cancelExpiry();
+    if (connection != null) {
+      ClientConnection old = connection;
+      connection = null;
+      Will will = old.takenOver();
+      willOnConnectionEnd(will);
+    }
+    if (pendingWill != null) {
+      if (newCleanStart) {
+        publishPendingWill(); // the session ends: the will goes now [MQTT-3.1.3-9]
+      } else {
+        cancelPendingWill(); // reconnected within the will delay: no will
+      }
+    }
+    this.context = newOwner;
+    return true;
+  }
+
+  /** The connection is gone without a takeover (DISCONNECT, network loss, keep-alive, protocol error). */
+  void connectionLost(ClientConnection conn, Will will) {
+    if (!onOwner()) {
+      context.runOnContext(v -> connectionLost(conn, will));
+      return;
+    }
+    if (conn != connection || destroyed) {
+      return;
+    }
+    connection = null;
+    willOnConnectionEnd(will);
+    if (expirySeconds == 0) {
+      destroy();
+    } else if (expirySeconds < Connect.SESSION_NEVER_EXPIRES) {
+      expiryTimer = context.owner().setTimer(expirySeconds * 1000, id -> {
+        expiryTimer = -1;
+        if (connection == null && !destroyed) {
+          LOG.debug("clientId={} session expired after {}s", clientId, expirySeconds);
+          destroy();
+        }
+      });
+    }
+  }
+
+  private void willOnConnectionEnd(Will will) {
+    if (will == null) {
+      return;
+    }
+    long delay = Math.min(will.delaySeconds(), expirySeconds);
+    if (delay <= 0) {
+      registry.publishWill(clientId, will);
+      return;
+    }
+    pendingWill = will;
+    willTimer = context.owner().setTimer(delay * 1000, id -> {
+      willTimer = -1;
+      publishPendingWill();
+    });
+  }
+
+  private void publishPendingWill() {
+    Will will = pendingWill;
+    cancelPendingWill();
+    if (will != null) {
+      registry.publishWill(clientId, will);
+    }
+  }
+
+  private void cancelPendingWill() {
+    pendingWill = null;
+    if (willTimer >= 0) {
+      context.owner().cancelTimer(willTimer);
+      willTimer = -1;
+    }
+  }
+
+  private void cancelExpiry() {
+    if (expiryTimer >= 0) {
+      context.owner().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+  }
+
+  /** Ends the session: subscriptions removed, queue dropped, a pending will published. */
+  void destroy() {
+    if (destroyed) {
+      return;
+    }
+    destroyed = true;
+    cancelExpiry();
+    publishPendingWill();
+    List<String> filters = new ArrayList<>(subscriptions.keySet());
+    for (String f : filters) {
+      registry.dispatcher().trie().unsubscribe(clientId, f);
+    }
+    subscriptions.clear();
+    if (!queue.isEmpty()) {
+      LOG.debug("clientId={} session ended with {} queued messages", clientId, queue.size());
+    }
+    queue.clear();
+    inflight.clear();
+    awaitingRelease.clear();
+    registry.removeSession(this);
+  }
+
+  /** For tests and the admin API: ids of messages currently in flight, in send order. */
+  List<Integer> inflightPacketIds() {
+    List<Integer> ids = new ArrayList<>();
+    for (Iterator<Integer> it = inflight.keySet().iterator(); it.hasNext(); ) {
+      ids.add(it.next());
+    }
+    return ids;
+  }
+}

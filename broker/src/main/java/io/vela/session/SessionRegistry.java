@@ -1,0 +1,131 @@
+package io.vela.session;
+
+import io.vela.api.Message;
+import io.vela.config.MqttConfig;
+import io.vela.metrics.BrokerMetrics;
+import io.vela.protocol.Will;
+import io.vela.routing.Dispatcher;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every session by client id and every live connection, shared by reference by all listener verticles. CONNECTs for
+ * one client id are sequenced so takeover is race-free across event loops.
+ */
+public final class SessionRegistry {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+  private final MqttConfig config;
+  private final Dispatcher dispatcher;
+  private final BrokerMetrics metrics;
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+  private final KeyedSequencer sequencer = new KeyedSequencer();
+
+  public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics) {
+    this.config = config;
+    this.dispatcher = dispatcher;
+    this.metrics = metrics;
+  }
+
+  public MqttConfig config() {
+    return config;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public BrokerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Sessions known, connected or not. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** Whether a session exists for the client id (connected or offline). */
+  public boolean hasSession(String clientId) {
+    return sessions.containsKey(clientId);
+  }
+
+  String newClientId() {
+    return "vela-" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  void track(ClientConnection c) {
+    connections.add(c);
+  }
+
+  void untrack(ClientConnection c) {
+    connections.remove(c);
+  }
+
+  /**
+   * Finds or creates the session for {@code conn}'s CONNECT, taking it over from a live connection if needed, and
+   * calls {@link ClientConnection#attached} on the connection's context.
+   */
+  void connect(ClientConnection conn, String clientId, boolean cleanStart, long expirySeconds) {
+    Context newOwner = conn.context();
+    sequencer.submit(clientId, () -> {
+      Session old = sessions.get(clientId);
+      Future<Session> previous = old == null
+          ? Future.succeededFuture()
+          : Contexts.onContext(old.context(), () -> old.detachForTakeover(cleanStart, newOwner) ? old : null);
+      return previous.compose(prev -> Contexts.onContext(newOwner, () -> {
+        Session session;
+        boolean present;
+        if (prev != null && !cleanStart) {
+          session = prev;
+          present = true;
+        } else {
+          if (prev != null) {
+            prev.destroy();
+          }
+          session = new Session(clientId, this, newOwner);
+          sessions.put(clientId, session);
+          present = false;
+        }
+        session.expirySeconds(expirySeconds);
+        conn.attached(session, present);
+        return null;
+      }));
+    }).onFailure(e -> LOG.error("clientId={} connect failed: {}", clientId, e.toString(), e));
+  }
+
+  void removeSession(Session s) {
+    sessions.remove(s.id(), s);
+  }
+
+  void publishWill(String clientId, Will will) {
+    LOG.debug("clientId={} publishing will on {}", clientId, will.topic());
+    Message m = new Message(will.topic(), will.payload(), will.qos(), will.retain(), will.properties(), clientId,
+        System.nanoTime());
+    dispatcher.publish(m);
+  }
+
+  /**
+   * Disconnects every client for shutdown: MQTT 5 clients get DISCONNECT 0x8B (Server shutting down), others a
+   * close. Completes when every connection has been written out and closed.
+   */
+  public Future<Void> disconnectAll() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (ClientConnection c : connections) {
+      all.add(Contexts.onContext(c.context(), c::shutdown).compose(f -> f));
+    }
+    return Future.join(all).mapEmpty();
+  }
+}

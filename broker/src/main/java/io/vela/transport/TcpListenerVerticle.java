@@ -1,0 +1,87 @@
+package io.vela.transport;
+
+import io.vela.codec.ByteCounter;
+import io.vela.codec.NettyMqttChannel;
+import io.vela.config.ListenerConfig;
+import io.vela.config.MqttConfig;
+import io.vela.session.ClientConnection;
+import io.vela.session.SessionRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import java.util.function.BooleanSupplier;
+
+/**
+ * MQTT over plain TCP. One instance per event loop, all sharing the same port (Vert.x spreads accepted connections
+ * across instances) and the same {@link SessionRegistry} by reference.
+ */
+public final class TcpListenerVerticle extends VerticleBase {
+
+  private final String name;
+  private final ListenerConfig listener;
+  private final int port;
+  private final SessionRegistry registry;
+  private final BooleanSupplier accepting;
+  private NetServer server;
+
+  /**
+   * @param port      the port to bind; a negative value makes all instances share one random free port
+   * @param accepting false once the broker is shutting down: new sockets are closed at once
+   */
+  public TcpListenerVerticle(String name, ListenerConfig listener, int port, SessionRegistry registry,
+                             BooleanSupplier accepting) {
+    this.name = name;
+    this.listener = listener;
+    this.port = port;
+    this.registry = registry;
+    this.accepting = accepting;
+  }
+
+  @Override
+  public Future<?> start() {
+    MqttConfig mqtt = registry.config();
+    ByteCounter bytes = new ByteCounter() {
+      @Override
+      public void received(int n) {
+        registry.metrics().bytesReceived.add(n);
+      }
+
+      @Override
+      public void sent(int n) {
+        registry.metrics().bytesSent.add(n);
+      }
+    };
+    NetServerOptions options = new NetServerOptions()
+        .setHost(listener.bind)
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setReuseAddress(true);
+    server = vertx.createNetServer(options);
+    server.connectHandler(socket -> {
+      if (!accepting.getAsBoolean()) {
+        socket.close();
+        return;
+      }
+      NetSocketInternal so = (NetSocketInternal) socket;
+      NettyMqttChannel channel = NettyMqttChannel.install(so, context, mqtt.maxPacketSize, mqtt.maxClientIdLength,
+          bytes);
+      channel.start(new ClientConnection(channel, registry));
+    });
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}
