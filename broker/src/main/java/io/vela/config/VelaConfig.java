@@ -32,6 +32,7 @@ public final class VelaConfig {
   public static VelaConfig forTests() {
     VelaConfig c = new VelaConfig();
     ListenerConfig tcp = new ListenerConfig();
+    tcp.type = "tcp";
     tcp.bind = "127.0.0.1";
     tcp.port = 0;
     c.listeners.put("tcp", tcp);
