@@ -94,7 +94,7 @@ public final class Topics {
     int ti = 0;
     int fn = filter.length();
     int tn = topic.length();
-    while (fi < fn) {
+    while (true) {
       int fEnd = filter.indexOf('/', fi);
       if (fEnd < 0) {
         fEnd = fn;
@@ -102,10 +102,6 @@ public final class Topics {
       int levelLen = fEnd - fi;
       if (levelLen == 1 && filter.charAt(fi) == '#') {
         return true;
-      }
-      if (ti > tn) {
-        // topic has no more levels; "a/#" matches "a" (the parent level)
-        return false;
       }
       int tEnd = topic.indexOf('/', ti);
       if (tEnd < 0) {
@@ -115,17 +111,15 @@ public final class Topics {
       if (!plus && (tEnd - ti != levelLen || !topic.regionMatches(ti, filter, fi, levelLen))) {
         return false;
       }
-      fi = fEnd + 1;
-      ti = tEnd + 1;
       if (fEnd == fn) {
-        // filter consumed: the topic must be consumed too
-        return tEnd == tn;
+        return tEnd == tn; // filter consumed: the topic must be too
       }
+      fi = fEnd + 1;
       if (tEnd == tn) {
-        // topic consumed, filter has more: only "/#" may remain
-        return filter.length() - fi == 1 && filter.charAt(fi) == '#';
+        // topic consumed, filter has more levels: only a final "#" may remain ("a/#" matches "a")
+        return fn - fi == 1 && filter.charAt(fi) == '#';
       }
+      ti = tEnd + 1;
     }
-    return ti > tn;
   }
 }

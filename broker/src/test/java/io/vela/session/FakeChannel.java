@@ -1,0 +1,132 @@
+package io.vela.session;
+
+import io.vela.api.Message;
+import io.vela.protocol.ClientChannel;
+import io.vela.protocol.ConnAck;
+import io.vela.protocol.MqttVersion;
+import io.vela.protocol.PacketHandler;
+import io.vela.protocol.ReasonCode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A ClientChannel that records what the session layer sends, as readable strings. */
+final class FakeChannel implements ClientChannel {
+
+  final Context context;
+  final MqttVersion version;
+  final List<String> sent = new CopyOnWriteArrayList<>();
+  final List<Sent> publishes = new CopyOnWriteArrayList<>();
+  volatile boolean closed;
+  volatile boolean writable = true;
+  PacketHandler handler;
+
+  record Sent(String topic, String payload, int qos, boolean dup, boolean retain, int packetId) {
+  }
+
+  FakeChannel(Context context, MqttVersion version) {
+    this.context = context;
+    this.version = version;
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public String remoteAddress() {
+    return "fake:1";
+  }
+
+  @Override
+  public MqttVersion version() {
+    return version;
+  }
+
+  @Override
+  public void accept(ConnAck ack) {
+    sent.add("CONNACK present=" + ack.sessionPresent());
+  }
+
+  @Override
+  public void refuse(ReasonCode reason) {
+    sent.add("CONNACK " + reason);
+    close();
+  }
+
+  @Override
+  public void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds) {
+    publishes.add(new Sent(message.topic(), new String(message.payload()), qos, dup, retain, packetId));
+    sent.add("PUBLISH " + message.topic());
+  }
+
+  @Override
+  public void pubAck(int packetId, ReasonCode reason) {
+    sent.add("PUBACK " + packetId + " " + reason);
+  }
+
+  @Override
+  public void pubRec(int packetId, ReasonCode reason) {
+    sent.add("PUBREC " + packetId + " " + reason);
+  }
+
+  @Override
+  public void pubRel(int packetId, ReasonCode reason) {
+    sent.add("PUBREL " + packetId + " " + reason);
+  }
+
+  @Override
+  public void pubComp(int packetId, ReasonCode reason) {
+    sent.add("PUBCOMP " + packetId + " " + reason);
+  }
+
+  @Override
+  public void pingResp() {
+    sent.add("PINGRESP");
+  }
+
+  @Override
+  public void subAck(int packetId, List<ReasonCode> reasons) {
+    sent.add("SUBACK " + reasons);
+  }
+
+  @Override
+  public void unsubAck(int packetId, List<ReasonCode> reasons) {
+    sent.add("UNSUBACK " + reasons);
+  }
+
+  @Override
+  public Future<Void> disconnect(ReasonCode reason, String reasonString) {
+    sent.add("DISCONNECT " + reason);
+    return close();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (!closed) {
+      closed = true;
+      sent.add("CLOSE");
+      context.runOnContext(v -> handler.onClosed());
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public boolean writable() {
+    return writable;
+  }
+
+  @Override
+  public void readIdleTimeout(int seconds) {
+  }
+
+  @Override
+  public void pauseReading() {
+  }
+
+  @Override
+  public void resumeReading() {
+  }
+}
