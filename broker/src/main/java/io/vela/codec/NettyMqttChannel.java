@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -73,6 +74,9 @@ public final class NettyMqttChannel implements ClientChannel {
   private static final String IDLE_RELAY = "vela-keepalive-relay";
   private static final String BYTES = "vela-bytes";
 
+  static final int WRITE_LOW_WATER_MARK = 1024 * 1024;
+  static final int WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
+
   /** The user event our relay sends instead of Netty's IdleStateEvent (which Vert.x answers by closing). */
   private static final Object KEEP_ALIVE_EXPIRED = new Object();
 
@@ -98,6 +102,10 @@ public final class NettyMqttChannel implements ClientChannel {
   public static NettyMqttChannel install(NetSocketInternal socket, Context context, int maxPacketSize,
                                          int maxClientIdLength, ByteCounter byteCounter) {
     ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    // a read burst is flushed once at its end: let a burst of writes queue up before the channel reports
+    // unwritable, which is when QoS 0 messages for this client start being dropped
+    socket.channelHandlerContext().channel().config().setWriteBufferWaterMark(
+        new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK));
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
