@@ -60,6 +60,8 @@ import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT adapter for any Vert.x socket: Netty's MQTT codec in the socket's pipeline (the same foundation
@@ -67,6 +69,8 @@ import java.util.List;
  * codec-specific stays in this package.
  */
 public final class NettyMqttChannel implements ClientChannel {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NettyMqttChannel.class);
 
   private static final String DECODER = "vela-mqtt-decoder";
   private static final String ENCODER = "vela-mqtt-encoder";
@@ -144,6 +148,12 @@ public final class NettyMqttChannel implements ClientChannel {
         return;
       }
       dispatch(m);
+    } catch (RuntimeException e) {
+      // a bug of ours must not leave a half-handled connection behind: log it, count it, close it
+      LOG.error("address={} internal error handling {}: {}", remoteAddress, ((MqttMessage) msg).fixedHeader(),
+          e.toString(), e);
+      handler.onProtocolViolation(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error");
+      close();
     } finally {
       ReferenceCountUtil.release(msg);
     }

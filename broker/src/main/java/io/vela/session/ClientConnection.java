@@ -1,5 +1,7 @@
 package io.vela.session;
 
+import io.vela.api.AuthResult;
+import io.vela.api.Credentials;
 import io.vela.api.Message;
 import io.vela.api.SubscriptionOptions;
 import io.vela.config.MqttConfig;
@@ -12,9 +14,11 @@ import io.vela.protocol.ReasonCode;
 import io.vela.protocol.TopicSubscription;
 import io.vela.protocol.Topics;
 import io.vela.protocol.Will;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -149,7 +153,40 @@ public final class ClientConnection implements PacketHandler {
     }
     state = State.CONNECTING;
     channel.pauseReading();
-    registry.connect(this, id, c.cleanStart(), grantedExpiry);
+    Credentials credentials = new Credentials(id, c.username(), c.password(), channel.remoteAddress(),
+        c.version().label());
+    Future<AuthResult> decision;
+    try {
+      decision = registry.authenticator().authenticate(credentials);
+    } catch (RuntimeException e) {
+      decision = Future.failedFuture(e);
+    }
+    decision.onComplete(ar -> {
+      if (Vertx.currentContext() == context()) {
+        authenticated(ar);
+      } else {
+        context().runOnContext(v -> authenticated(ar));
+      }
+    });
+  }
+
+  private void authenticated(AsyncResult<AuthResult> ar) {
+    if (state != State.CONNECTING) {
+      return; // closed while the authenticator was deciding
+    }
+    if (ar.failed()) {
+      LOG.warn("clientId={} address={} authenticator failed: {}", clientId, channel.remoteAddress(),
+          ar.cause().toString());
+      refuse(ReasonCode.SERVER_UNAVAILABLE, "authenticator failed");
+      return;
+    }
+    AuthResult result = ar.result();
+    if (!result.allowed()) {
+      refuse(result.outcome() == AuthResult.Outcome.BAD_CREDENTIALS ? ReasonCode.BAD_USER_NAME_OR_PASSWORD
+          : ReasonCode.NOT_AUTHORIZED, result.detail() == null ? "authentication failed" : result.detail());
+      return;
+    }
+    registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
   }
 
   /** The registry found or created the session; called on this connection's context. */

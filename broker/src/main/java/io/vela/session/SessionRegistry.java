@@ -1,5 +1,6 @@
 package io.vela.session;
 
+import io.vela.api.Authenticator;
 import io.vela.api.Message;
 import io.vela.config.MqttConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -29,11 +30,21 @@ public final class SessionRegistry {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final KeyedSequencer sequencer = new KeyedSequencer();
+  private volatile Authenticator authenticator = Authenticator.ALLOW_ALL;
 
   public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  /** Replaces the authenticator used for new connections. */
+  public void authenticator(Authenticator authenticator) {
+    this.authenticator = authenticator;
   }
 
   public MqttConfig config() {

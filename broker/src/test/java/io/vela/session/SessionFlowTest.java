@@ -204,6 +204,22 @@ class SessionFlowTest {
   }
 
   @Test
+  @DisplayName("the authenticator decides CONNECT: a denial is a CONNACK with its reason code and no session")
+  void authenticatorDenial() throws Exception {
+    registry.authenticator(c -> io.vertx.core.Future.succeededFuture(io.vela.api.AuthResult.denied(
+        "bad".equals(c.username()) ? io.vela.api.AuthResult.Outcome.BAD_CREDENTIALS
+            : io.vela.api.AuthResult.Outcome.NOT_AUTHORIZED, "test")));
+    Context ctx = vertx.getOrCreateContext();
+    Connect bad = new Connect(MqttVersion.V5, "c1", true, 0, "bad", new byte[] {1}, null, 0, 65535, 0, 0, true,
+        false, null, List.of());
+    FakeChannel ch = connected(ctx, bad);
+    assertThat(ch.sent).startsWith("CONNACK BAD_USER_NAME_OR_PASSWORD", "CLOSE");
+    FakeChannel other = connected(ctx, connect("c2", true, 0, 65535));
+    assertThat(other.sent).startsWith("CONNACK NOT_AUTHORIZED");
+    assertThat(registry.hasSession("c1")).isFalse();
+  }
+
+  @Test
   void packetIdsSkipIdsInUseAndWrap() throws Exception {
     Context ctx = vertx.getOrCreateContext();
     Session s = new Session("s", registry, ctx);
