@@ -87,6 +87,7 @@ public final class VelaBroker {
             LOG.info("listener {}: MQTT over {} on {}:{}", name, l.type, l.bind, actual);
           }));
     }
+    chain = chain.compose(v -> vertx.deployVerticle(new ControlPlaneVerticle(registry)).onSuccess(deployments::add));
     if (config.sys.enabled) {
       chain = chain.compose(v -> vertx.deployVerticle(new SysTopicsVerticle(registry, config.sys.intervalSeconds))
           .onSuccess(deployments::add));

@@ -469,6 +469,20 @@ public final class ClientConnection implements PacketHandler {
     }
   }
 
+  /** An administrator disconnects this client: DISCONNECT 0x98 for MQTT 5, a close otherwise; the will applies. */
+  void kick() {
+    if (state != State.CONNECTED) {
+      return;
+    }
+    LOG.info("clientId={} address={} disconnected by an administrator", clientId, channel.remoteAddress());
+    state = State.CLOSING;
+    if (v5()) {
+      channel.disconnect(ReasonCode.ADMINISTRATIVE_ACTION, null);
+    } else {
+      channel.close();
+    }
+  }
+
   /** Another connection took over this client id; returns the will to apply (null if none). */
   Will takenOver() {
     takenOver = true;

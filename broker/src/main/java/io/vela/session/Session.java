@@ -391,6 +391,15 @@ public final class Session implements Subscriber {
     }
   }
 
+  /** Disconnects the current connection for an administrator; false if there is none. Runs on the owner. */
+  boolean kick() {
+    if (connection == null) {
+      return false;
+    }
+    connection.kick();
+    return true;
+  }
+
   /** Ends the session: subscriptions removed, queue dropped, a pending will published. */
   void destroy() {
     if (destroyed) {

@@ -117,6 +117,20 @@ public final class SessionRegistry {
     }).onFailure(e -> LOG.error("clientId={} connect failed: {}", clientId, e.toString(), e));
   }
 
+  /**
+   * Disconnects the client with this id (MQTT 5: DISCONNECT 0x98 Administrative action); its will is published as
+   * for any connection the server closes. The session itself stays, as its expiry says.
+   *
+   * @return true if the client was connected
+   */
+  public Future<Boolean> kick(String clientId) {
+    Session s = sessions.get(clientId);
+    if (s == null) {
+      return Future.succeededFuture(false);
+    }
+    return Contexts.onContext(s.context(), s::kick);
+  }
+
   void removeSession(Session s) {
     sessions.remove(s.id(), s);
   }
