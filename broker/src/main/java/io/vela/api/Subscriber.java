@@ -24,4 +24,17 @@ public interface Subscriber {
    * @param subscriptionIds  MQTT 5 subscription identifiers of the matching subscriptions (may be empty)
    */
   void deliver(Message message, int qos, boolean retainFlag, int[] subscriptionIds);
+
+  /**
+   * True while this subscriber cannot keep up and wants publishers held back (read from more slowly). May be called
+   * from any thread.
+   */
+  default boolean wantsBackpressure(long nowNanos) {
+    return false;
+  }
+
+  /** Runs {@code r} (on any thread) once this subscriber no longer wants backpressure; at once if it does not. */
+  default void whenDrained(Runnable r) {
+    r.run();
+  }
 }

@@ -48,6 +48,7 @@ final class ConfigValidator {
     range("mqtt.max-keep-alive-seconds", m.maxKeepAliveSeconds, 0, 65535);
     range("mqtt.receive-maximum", m.receiveMaximum, 1, 65535);
     range("mqtt.max-inflight", m.maxInflight, 1, 65535);
+    range("mqtt.publisher-backpressure-ms", m.publisherBackpressureMs, 0, 3_600_000);
     range("mqtt.max-queued-messages", m.maxQueuedMessages, 0, Integer.MAX_VALUE);
     range("mqtt.max-session-expiry-seconds", m.maxSessionExpirySeconds, 0, 0xFFFFFFFFL);
     range("mqtt.max-qos", m.maxQos, 0, 2);

@@ -32,6 +32,13 @@ public final class MqttConfig {
   /** What to drop when the queue is full. */
   public QueueOverflow queueOverflow = QueueOverflow.DROP_OLDEST;
 
+  /**
+   * When a connected subscriber's queue is half full, publishers sending to it are held back (not read from) until it
+   * drains to a quarter, for at most this long per congestion episode; after that the queue-overflow policy applies.
+   * 0 disables holding back.
+   */
+  public int publisherBackpressureMs = 1000;
+
   /** Queue QoS 0 messages for offline persistent sessions too. */
   public boolean queueQos0 = false;
 

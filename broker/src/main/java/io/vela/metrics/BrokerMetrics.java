@@ -22,6 +22,8 @@ public final class BrokerMetrics {
   public final LongAdder publishSent = new LongAdder();
   public final LongAdder bytesReceived = new LongAdder();
   public final LongAdder bytesSent = new LongAdder();
+  /** Times a publisher was held back (not read from) because a subscriber could not keep up. */
+  public final LongAdder publisherHoldBacks = new LongAdder();
 
   private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();

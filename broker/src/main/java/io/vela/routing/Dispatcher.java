@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Routes one PUBLISH: retained update, trie match, one copy per subscriber at the highest matching QoS, deliveries
@@ -68,6 +69,16 @@ public final class Dispatcher {
    * @return how many subscribers it was delivered to
    */
   public int publish(Message message) {
+    return publish(message, null);
+  }
+
+  /**
+   * Routes {@code message} and reports each matched subscriber that wants backpressure (never the publisher itself)
+   * to {@code congested}, so the caller can stop reading from the publisher until it drains.
+   *
+   * @return how many subscribers it was delivered to
+   */
+  public int publish(Message message, Consumer<Subscriber> congested) {
     if (message.retain()) {
       retained.update(message);
     }
@@ -116,6 +127,14 @@ public final class Dispatcher {
     if (inline != null) {
       for (Delivery d : inline) {
         d.run(message);
+      }
+    }
+    if (congested != null) {
+      long now = System.nanoTime();
+      for (Subscriber s : bySubscriber.keySet()) {
+        if (s.wantsBackpressure(now) && !s.id().equals(message.publisherId())) {
+          congested.accept(s);
+        }
       }
     }
     return bySubscriber.size();

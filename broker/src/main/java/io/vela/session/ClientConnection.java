@@ -3,6 +3,7 @@ package io.vela.session;
 import io.vela.api.AuthResult;
 import io.vela.api.Credentials;
 import io.vela.api.Message;
+import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
 import io.vela.config.MqttConfig;
 import io.vela.protocol.ClientChannel;
@@ -21,6 +22,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,9 @@ public final class ClientConnection implements PacketHandler {
   private boolean takenOver;
   private boolean shuttingDown;
   private final Promise<Void> closed = Promise.promise();
+  private final Consumer<Subscriber> onCongested = this::holdBackFor;
+  private boolean heldBack;
+  private long holdBackTimer = -1;
 
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
     this.channel = channel;
@@ -302,7 +307,40 @@ public final class ClientConnection implements PacketHandler {
   }
 
   private int route(Message message) {
-    return registry.dispatcher().publish(message);
+    return registry.dispatcher().publish(message, onCongested);
+  }
+
+  /**
+   * A subscriber of what this client publishes cannot keep up: stop reading from this client until the subscriber
+   * drains, for at most publisher-backpressure-ms (after that the subscriber's queue policy applies instead).
+   */
+  private void holdBackFor(Subscriber slow) {
+    if (heldBack) {
+      return;
+    }
+    heldBack = true;
+    registry.metrics().publisherHoldBacks.increment();
+    channel.pauseReading();
+    Context ctx = context();
+    holdBackTimer = ctx.owner().setTimer(config.publisherBackpressureMs, id -> {
+      holdBackTimer = -1;
+      release();
+    });
+    slow.whenDrained(() -> ctx.runOnContext(v -> release()));
+  }
+
+  private void release() {
+    if (!heldBack) {
+      return;
+    }
+    heldBack = false;
+    if (holdBackTimer >= 0) {
+      context().owner().cancelTimer(holdBackTimer);
+      holdBackTimer = -1;
+    }
+    if (state == State.CONNECTED) {
+      channel.resumeReading();
+    }
   }
 
   @Override

@@ -52,6 +52,9 @@ public final class Session implements Subscriber {
   private Will pendingWill;
   private long willTimer = -1;
   private boolean destroyed;
+  /** System.nanoTime() when the queue of a connected session passed its high mark; 0 when not congested. */
+  private volatile long congestedSince;
+  private final List<Runnable> drainWaiters = new ArrayList<>();
 
   /** One outbound message for this session: the shared message plus per-session delivery parameters. */
   static final class Outbound {
@@ -166,6 +169,40 @@ public final class Session implements Subscriber {
     }
   }
 
+  @Override
+  public boolean wantsBackpressure(long nowNanos) {
+    long since = congestedSince;
+    return since != 0 && nowNanos - since < config.publisherBackpressureMs * 1_000_000L;
+  }
+
+  @Override
+  public void whenDrained(Runnable r) {
+    synchronized (drainWaiters) {
+      if (congestedSince != 0) {
+        drainWaiters.add(r);
+        return;
+      }
+    }
+    r.run();
+  }
+
+  private void updateCongestion() {
+    if (congestedSince == 0) {
+      if (connection != null && config.publisherBackpressureMs > 0
+          && queue.size() >= Math.max(1, config.maxQueuedMessages / 2)) {
+        congestedSince = Math.max(1, System.nanoTime());
+      }
+    } else if (connection == null || queue.size() <= config.maxQueuedMessages / 4) {
+      List<Runnable> waiters;
+      synchronized (drainWaiters) {
+        congestedSince = 0;
+        waiters = new ArrayList<>(drainWaiters);
+        drainWaiters.clear();
+      }
+      waiters.forEach(Runnable::run);
+    }
+  }
+
   private void enqueue(Outbound out) {
     if (queue.size() >= config.maxQueuedMessages) {
       registry.metrics().drop("queue-full");
@@ -179,6 +216,7 @@ public final class Session implements Subscriber {
           dropped.message.topic());
     }
     queue.addLast(out);
+    updateCongestion();
   }
 
   private void sendInflight(ClientChannel ch, Outbound out) {
@@ -216,6 +254,7 @@ public final class Session implements Subscriber {
         sendInflight(ch, head);
       }
     }
+    updateCongestion();
   }
 
   int allocatePacketId() {
@@ -314,6 +353,7 @@ public final class Session implements Subscriber {
     if (connection != null) {
       ClientConnection old = connection;
       connection = null;
+      updateCongestion();
       Will will = old.takenOver();
       willOnConnectionEnd(will);
     }
@@ -338,6 +378,7 @@ public final class Session implements Subscriber {
       return;
     }
     connection = null;
+    updateCongestion();
     willOnConnectionEnd(will);
     if (expirySeconds == 0) {
       destroy();
@@ -417,6 +458,7 @@ public final class Session implements Subscriber {
       LOG.debug("clientId={} session ended with {} queued messages", clientId, queue.size());
     }
     queue.clear();
+    updateCongestion();
     inflight.clear();
     awaitingRelease.clear();
     registry.removeSession(this);

@@ -20,6 +20,7 @@ final class FakeChannel implements ClientChannel {
   final List<Sent> publishes = new CopyOnWriteArrayList<>();
   volatile boolean closed;
   volatile boolean writable = true;
+  volatile boolean paused;
   PacketHandler handler;
 
   record Sent(String topic, String payload, int qos, boolean dup, boolean retain, int packetId) {
@@ -124,9 +125,11 @@ final class FakeChannel implements ClientChannel {
 
   @Override
   public void pauseReading() {
+    paused = true;
   }
 
   @Override
   public void resumeReading() {
+    paused = false;
   }
 }

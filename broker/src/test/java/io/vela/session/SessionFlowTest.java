@@ -220,6 +220,30 @@ class SessionFlowTest {
   }
 
   @Test
+  @DisplayName("a publisher is held back while a connected subscriber's queue is congested, and released when it "
+      + "drains, so nothing is dropped")
+  void publisherBackpressure() throws Exception {
+    config.maxInflight = 1;
+    config.maxQueuedMessages = 4;
+    Context ctx = vertx.getOrCreateContext();
+    FakeChannel sub = connected(ctx, connect("sub", true, 0, 65535));
+    FakeChannel pub = connected(ctx, connect("pub", true, 0, 65535));
+    subscribe(sub, "t", 1);
+    for (int i = 0; i < 3; i++) {
+      publish(pub, "t", "m" + i, 1, 1 + i);
+    }
+    // 1 in flight, 2 queued = half of 4: congested, the publisher is paused
+    assertThat(pub.paused).isTrue();
+    assertThat(metrics.publisherHoldBacks.sum()).isEqualTo(1);
+    for (int i = 0; i < 2; i++) {
+      int id = sub.publishes.get(i).packetId();
+      on(ctx, () -> sub.handler.onPubAck(id));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> !pub.paused);
+    assertThat(metrics.drops("queue-full")).isZero();
+  }
+
+  @Test
   void packetIdsSkipIdsInUseAndWrap() throws Exception {
     Context ctx = vertx.getOrCreateContext();
     Session s = new Session("s", registry, ctx);
