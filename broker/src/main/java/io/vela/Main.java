@@ -77,6 +77,8 @@ public final class Main implements Callable<Integer> {
       } finally {
         stopped.countDown();
       }
+      // a signal-initiated stop that completed is a normal exit: 0, not the JVM's 128+signal
+      Runtime.getRuntime().halt(0);
     }, "vela-shutdown"));
     stopped.await();
     return 0;
