@@ -68,17 +68,19 @@ public final class Main implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: disconnecting clients");
+      boolean clean = false;
       try {
         broker.stop().toCompletionStage().toCompletableFuture().get(cfg.shutdownTimeoutSeconds + 5L,
             TimeUnit.SECONDS);
         LOG.info("stopped");
+        clean = true;
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());
       } finally {
         stopped.countDown();
       }
-      // a signal-initiated stop that completed is a normal exit: 0, not the JVM's 128+signal
-      Runtime.getRuntime().halt(0);
+      // a signal-initiated stop that completed is a normal exit: 0, not the JVM's 128+signal; 1 if it did not
+      Runtime.getRuntime().halt(clean ? 0 : EXIT_START);
     }, "vela-shutdown"));
     stopped.await();
     return 0;
