@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hand-made MQTT packets for {@link RawClient}, for the cases a well-behaved client library cannot produce (resending a
- * QoS 2 PUBLISH before PUBREL, holding back acknowledgements, DISCONNECT with properties, ...), and parsers for what the
- * broker sends back. Levels: 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.
+ * Hand-made MQTT packets for {@link RawClient}, for the cases a well-behaved client library cannot produce
+ * (resending a QoS 2 PUBLISH before PUBREL, holding back acknowledgements, DISCONNECT with properties, ...), and
+ * parsers for what the broker sends back. Levels: 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.
  */
 final class RawPackets {
 
