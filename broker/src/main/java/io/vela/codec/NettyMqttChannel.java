@@ -276,9 +276,7 @@ public final class NettyMqttChannel implements ClientChannel {
     ReasonCode reason = ReasonCode.SUCCESS;
     Long expiry = null;
     if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
-      int code = vh.reasonCode() & 0xFF;
-      reason = code == ReasonCode.DISCONNECT_WITH_WILL.value() ? ReasonCode.DISCONNECT_WITH_WILL
-          : ReasonCode.SUCCESS;
+      reason = ReasonCode.of(vh.reasonCode() & 0xFF);
       if (vh.properties() != null) {
         expiry = Properties.unsignedInt(vh.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
       }

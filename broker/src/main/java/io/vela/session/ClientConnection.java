@@ -399,8 +399,8 @@ public final class ClientConnection implements PacketHandler {
       }
       session.expirySeconds(Math.min(sessionExpiryInterval, config.maxSessionExpirySeconds));
     }
-    if (reason != ReasonCode.DISCONNECT_WITH_WILL) {
-      will = null; // normal disconnect: the will is discarded [MQTT-3.14.4-3]
+    if (reason == ReasonCode.SUCCESS) {
+      will = null; // only a normal disconnection discards the will [MQTT-3.14.4-3]; 0x04 and errors keep it
     }
     LOG.debug("clientId={} DISCONNECT ({})", clientId, reason);
     state = State.CLOSING;
