@@ -47,6 +47,8 @@ public final class Session implements Subscriber {
   private final Set<Integer> awaitingRelease = new HashSet<>();
   private int nextPacketId = 1;
   private int inflightLimit;
+  /** In-flight PUBLISH packets of an earlier connection not yet resent on this one (Receive Maximum reached). */
+  private int awaitingResend;
   private long expirySeconds;
   private long expiryTimer = -1;
   private Will pendingWill;
@@ -61,6 +63,7 @@ public final class Session implements Subscriber {
     final int[] subscriptionIds;
     int packetId;
     boolean released; // PUBREC received, PUBREL sent (QoS 2)
+    boolean awaitingResend; // sent on an earlier connection, to be resent with DUP once the window has room
 
     Outbound(Message message, int qos, boolean retain, int[] subscriptionIds) {
       this.message = message;
@@ -199,6 +202,7 @@ public final class Session implements Subscriber {
       return;
     }
     ClientChannel ch = conn.channel();
+    resendWhileRoom(ch);
     long now = System.nanoTime();
     while (!queue.isEmpty()) {
       Outbound head = queue.peekFirst();
@@ -237,7 +241,7 @@ public final class Session implements Subscriber {
       LOG.debug("clientId={} PUBACK for unknown packet id {}", clientId, packetId);
       return;
     }
-    inflight.remove(packetId);
+    remove(out);
     pump();
   }
 
@@ -250,9 +254,13 @@ public final class Session implements Subscriber {
     }
     if (reasonCode >= 0x80) {
       // the receiver refused it: the flow ends here (MQTT 5 4.3.3)
-      inflight.remove(packetId);
+      remove(out);
       pump();
       return;
+    }
+    if (out.awaitingResend) {
+      out.awaitingResend = false;
+      awaitingResend--;
     }
     out.released = true;
     ch.pubRel(packetId, ReasonCode.SUCCESS);
@@ -264,8 +272,15 @@ public final class Session implements Subscriber {
       LOG.debug("clientId={} PUBCOMP for unknown packet id {}", clientId, packetId);
       return;
     }
-    inflight.remove(packetId);
+    remove(out);
     pump();
+  }
+
+  private void remove(Outbound out) {
+    inflight.remove(out.packetId);
+    if (out.awaitingResend) {
+      awaitingResend--;
+    }
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -283,21 +298,44 @@ public final class Session implements Subscriber {
 
   // ---------------------------------------------------------------- connection lifecycle (owner context)
 
-  /** A connection took this session (CONNACK already sent): resend what was in flight, then drain the queue. */
+  /**
+   * A connection took this session (CONNACK already sent): resend what was in flight [MQTT-4.4.0-1] — PUBREL at once,
+   * PUBLISH with DUP only as far as the new connection's Receive Maximum allows [MQTT-3.3.4-9], the rest as
+   * acknowledgements make room — then drain the queue.
+   */
   void attach(ClientConnection conn, boolean resumed, Connect connect) {
     this.connection = conn;
     this.inflightLimit = Math.max(1, Math.min(config.maxInflight, connect.receiveMaximum()));
+    awaitingResend = 0;
     if (resumed) {
       ClientChannel ch = conn.channel();
       for (Outbound out : inflight.values()) {
+        out.awaitingResend = !out.released;
         if (out.released) {
-          ch.pubRel(out.packetId, ReasonCode.SUCCESS); // [MQTT-4.4.0-1]
+          ch.pubRel(out.packetId, ReasonCode.SUCCESS);
         } else {
-          send(ch, out, true);
+          awaitingResend++;
         }
       }
     }
     pump();
+  }
+
+  /** Resends in-flight PUBLISH packets of an earlier connection, oldest first, while the window has room. */
+  private void resendWhileRoom(ClientChannel ch) {
+    if (awaitingResend == 0) {
+      return;
+    }
+    for (Outbound out : inflight.values()) {
+      if (awaitingResend == 0 || inflight.size() - awaitingResend >= inflightLimit) {
+        return;
+      }
+      if (out.awaitingResend) {
+        out.awaitingResend = false;
+        awaitingResend--;
+        send(ch, out, true);
+      }
+    }
   }
 
   /**
@@ -409,6 +447,7 @@ public final class Session implements Subscriber {
     }
     queue.clear();
     inflight.clear();
+    awaitingResend = 0;
     awaitingRelease.clear();
     registry.removeSession(this);
   }
