@@ -261,6 +261,44 @@ class SessionIT {
     second.send(RawPackets.pubComp(b.packetId()));
   }
 
+  @DisplayName("[MQTT-4.4.0-1] [MQTT-3.3.4-9] [MQTT-3.3.4-10] messages resent on reconnect respect the new "
+      + "connection's Receive Maximum; QoS 0 is not held back behind them")
+  @Test
+  void redeliveryOnReconnectRespectsTheNewReceiveMaximum() throws Exception {
+    String id = unique("resume-window");
+    String topic = unique("resume-window-topic");
+    RawClient first = clients.raw(RawPackets.connect(5, id).cleanStart(false).sessionExpiry(300), 5);
+    first.send(RawPackets.subscribe(5, 1, topic, 1));
+    assertThat(RawPackets.subAck(first.readPacket(), 5).codes()).containsExactly(1);
+    Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("m" + i)).send();
+      ids.add(RawPackets.publish(first.readPacket(), 5).packetId());
+    }
+    first.close(); // nothing acknowledged
+
+    RawClient second = clients.raw();
+    second.send(RawPackets.connect(5, id).cleanStart(false).sessionExpiry(300).receiveMaximum(1).build());
+    assertThat(RawPackets.connAck(second.readPacket(), 5).sessionPresent()).isTrue();
+    RawPackets.Publish r1 = RawPackets.publish(second.readPacket(), 5);
+    assertThat(r1).extracting(RawPackets.Publish::payload, RawPackets.Publish::packetId, RawPackets.Publish::dup)
+        .containsExactly("m1", ids.get(0), true);
+    pub.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(utf8("qos0")).send();
+    assertThat(RawPackets.publish(second.readPacket(), 5).payload()).as("only one unacknowledged PUBLISH at a time")
+        .isEqualTo("qos0");
+
+    second.send(RawPackets.pubAck(r1.packetId()));
+    RawPackets.Publish r2 = RawPackets.publish(second.readPacket(), 5);
+    assertThat(r2).extracting(RawPackets.Publish::payload, RawPackets.Publish::packetId, RawPackets.Publish::dup)
+        .containsExactly("m2", ids.get(1), true);
+    second.send(RawPackets.pubAck(r2.packetId()));
+    RawPackets.Publish r3 = RawPackets.publish(second.readPacket(), 5);
+    assertThat(r3).extracting(RawPackets.Publish::payload, RawPackets.Publish::packetId, RawPackets.Publish::dup)
+        .containsExactly("m3", ids.get(2), true);
+    second.send(RawPackets.pubAck(r3.packetId()));
+  }
+
   @DisplayName("[MQTT-4.1.0-2] [MQTT-3.2.2-3] (v5) the session is discarded once the Session Expiry Interval has "
       + "passed; a later Clean Start=0 finds no session")
   @Test
