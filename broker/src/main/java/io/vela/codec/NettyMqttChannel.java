@@ -235,7 +235,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private void onPublish(MqttPublishMessage p) {
     MqttPublishVariableHeader vh = p.variableHeader();
     MqttProperties props = vh.properties();
-    if (version == MqttVersion.V5 && props != null && !props.isEmpty()) {
+    if (version == MqttVersion.V5 && !Properties.isEmpty(props)) {
       if (props.getProperty(MqttPropertyType.TOPIC_ALIAS.value()) != null) {
         // our Topic Alias Maximum is 0 [MQTT-3.3.2-8]
         handler.onProtocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias sent but none allowed");

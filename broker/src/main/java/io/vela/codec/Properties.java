@@ -57,8 +57,16 @@ final class Properties {
     return out;
   }
 
+  /**
+   * True when there is no property at all. Netty's {@link MqttProperties#isEmpty()} does not see User Properties and
+   * Subscription Identifiers (it keeps them in separate lists), so never use it to decide whether to read them.
+   */
+  static boolean isEmpty(MqttProperties props) {
+    return props == null || props.listAll().isEmpty();
+  }
+
   static PublishProperties publish(MqttProperties props) {
-    if (props == null || props.isEmpty()) {
+    if (isEmpty(props)) {
       return PublishProperties.NONE;
     }
     return new PublishProperties(
