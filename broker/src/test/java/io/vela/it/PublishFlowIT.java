@@ -19,6 +19,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRecReasonCode;
 import io.vela.it.PubSubClients.Inbox;
 import io.vela.it.PubSubClients.Received;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -352,6 +353,47 @@ class PublishFlowIT {
     assertThat(utf8.getPayloadFormatIndicator()).hasValue(Mqtt5PayloadFormatIndicator.UTF_8);
     assertThat(utf8.getMessageExpiryInterval()).as("no expiry when none was set").isEmpty();
     assertThat(utf8.getUserProperties().asList()).isEmpty();
+  }
+
+  @DisplayName("[MQTT-3.3.2-17] [MQTT-3.3.2-18] user properties are forwarded when they are the only properties")
+  @Test
+  void userPropertiesAloneAreForwarded() throws Exception {
+    String topic = unique("only-user-props");
+    Mqtt5BlockingClient sub = clients.v5(unique("sub"));
+    Inbox inbox = inbox(sub);
+    sub.connect();
+    sub.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+    RawClient raw = clients.raw(RawPackets.connect(5, unique("raw")), 5);
+
+    ByteArrayOutputStream props = new ByteArrayOutputStream();
+    props.writeBytes(RawPackets.userProperty("b", "2"));
+    props.writeBytes(RawPackets.userProperty("a", "1"));
+    raw.send(RawPackets.publishV5(topic, 1, 1, props.toByteArray(), "x"));
+    assertThat(RawPackets.ack(raw.readPacket()).packetId()).isEqualTo(1);
+
+    assertThat(inbox.next().v5().getUserProperties().asList())
+        .extracting(p -> p.getName().toString(), p -> p.getValue().toString())
+        .containsExactly(tuple("b", "2"), tuple("a", "1"));
+  }
+
+  @DisplayName("[MQTT-3.3.4-6] a PUBLISH from a client carrying a Subscription Identifier is a Protocol Error: "
+      + "DISCONNECT 0x82, not routed")
+  @Test
+  void subscriptionIdentifierInAClientPublishIsAProtocolError() throws Exception {
+    String topic = unique("client-sub-id");
+    Mqtt5BlockingClient sub = clients.v5(unique("sub"));
+    Inbox inbox = inbox(sub);
+    sub.connect();
+    sub.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+    RawClient raw = clients.raw(RawPackets.connect(5, unique("raw")), 5);
+
+    raw.send(RawPackets.publishV5(topic, 1, 1, RawPackets.subscriptionIdProperty(5), "x"));
+
+    assertThat(RawPackets.disconnectReason(raw.readPacket())).isEqualTo(0x82);
+    assertThat(raw.closedWithin(PubSubClients.WAIT)).isTrue();
+    Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
+    pub.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(utf8("marker")).send();
+    assertThat(inbox.next().text()).as("the offending PUBLISH was not routed").isEqualTo("marker");
   }
 
   private static byte[] bytes(ByteBuffer b) {

@@ -190,6 +190,34 @@ final class RawPackets {
     return p;
   }
 
+  /** MQTT 5 PUBLISH with hand-made property bytes (see {@link #userProperty}, {@link #subscriptionIdProperty}). */
+  static byte[] publishV5(String topic, int qos, int packetId, byte[] properties, String payload) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    writeString(body, topic);
+    if (qos > 0) {
+      body.write(packetId >> 8);
+      body.write(packetId & 0xFF);
+    }
+    writeProperties(body, properties);
+    body.writeBytes(payload.getBytes(StandardCharsets.UTF_8));
+    return RawClient.packet(0x30 | (qos << 1), body.toByteArray());
+  }
+
+  static byte[] userProperty(String name, String value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x26);
+    writeString(out, name);
+    writeString(out, value);
+    return out.toByteArray();
+  }
+
+  static byte[] subscriptionIdProperty(int id) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(PROP_SUBSCRIPTION_ID);
+    writeVarInt(out, id);
+    return out.toByteArray();
+  }
+
   /** PUBACK / PUBREC / PUBREL / PUBCOMP in the short form (reason code 0x00 implied), valid for every level. */
   static byte[] pubAck(int packetId) {
     return ack(0x40, packetId);
