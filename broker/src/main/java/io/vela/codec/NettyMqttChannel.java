@@ -81,6 +81,8 @@ public final class NettyMqttChannel implements ClientChannel {
   private final String remoteAddress;
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
+  /** The client's Maximum Packet Size from its MQTT 5 CONNECT, 0 when it set none. */
+  private long clientMaximumPacketSize;
   private boolean closed;
 
   private NettyMqttChannel(NetSocketInternal socket, Context context) {
@@ -212,6 +214,7 @@ public final class NettyMqttChannel implements ClientChannel {
     Long expiry = v5 ? Properties.unsignedInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL) : null;
     Integer receiveMax = v5 ? Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
     Long maxPacket = v5 ? Properties.unsignedInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
+    clientMaximumPacketSize = maxPacket == null ? 0 : maxPacket;
     Integer aliasMax = v5 ? Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
     Integer problemInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION) : null;
     Integer responseInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION) : null;
@@ -364,6 +367,18 @@ public final class NettyMqttChannel implements ClientChannel {
     socket.writeMessage(new MqttPublishMessage(
         new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
         new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, props), payload));
+  }
+
+  @Override
+  public boolean fits(Message message, int qos, int[] subscriptionIds) {
+    if (clientMaximumPacketSize == 0) {
+      return true;
+    }
+    int properties = Properties.publishLength(message.properties(), subscriptionIds);
+    int remaining = 2 + ByteBufUtil.utf8Bytes(message.topic()) + (qos > 0 ? 2 : 0)
+        + Properties.variableByteIntegerLength(properties) + properties + message.payload().length;
+    long packetSize = 1L + Properties.variableByteIntegerLength(remaining) + remaining;
+    return packetSize <= clientMaximumPacketSize;
   }
 
   private void reply(MqttMessageType type, int packetId, ReasonCode reason) {

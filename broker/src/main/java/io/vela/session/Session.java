@@ -153,7 +153,9 @@ public final class Session implements Subscriber {
       if (conn != null) {
         ClientChannel ch = conn.channel();
         if (ch.writable()) {
-          send(ch, out, false);
+          if (!tooLarge(ch, out)) {
+            send(ch, out, false);
+          }
         } else {
           registry.metrics().drop("qos0-slow-consumer");
         }
@@ -185,6 +187,9 @@ public final class Session implements Subscriber {
   }
 
   private void sendInflight(ClientChannel ch, Outbound out) {
+    if (tooLarge(ch, out)) {
+      return; // as if delivered: no packet id, no window slot [MQTT-3.1.2-28]
+    }
     out.packetId = allocatePacketId();
     inflight.put(out.packetId, out);
     send(ch, out, false);
@@ -193,6 +198,17 @@ public final class Session implements Subscriber {
   private void send(ClientChannel ch, Outbound out, boolean dup) {
     ch.publish(out.message, out.qos, dup, out.retain, out.packetId, out.subscriptionIds);
     registry.metrics().publishSent.increment();
+  }
+
+  /** True (and counted as a drop) if the client's Maximum Packet Size does not allow sending it [MQTT-3.1.2-27]. */
+  private boolean tooLarge(ClientChannel ch, Outbound out) {
+    if (ch.fits(out.message, out.qos, out.subscriptionIds)) {
+      return false;
+    }
+    registry.metrics().drop("packet-too-large");
+    LOG.debug("clientId={} message on {} exceeds the client's Maximum Packet Size, not sent", clientId,
+        out.message.topic());
+    return true;
   }
 
   /** Moves queued messages into the window while there is room. */
@@ -215,7 +231,9 @@ public final class Session implements Subscriber {
         continue;
       }
       if (head.qos == 0) {
-        send(ch, head, false);
+        if (!tooLarge(ch, head)) {
+          send(ch, head, false);
+        }
       } else {
         sendInflight(ch, head);
       }
@@ -326,14 +344,19 @@ public final class Session implements Subscriber {
     if (awaitingResend == 0) {
       return;
     }
-    for (Outbound out : inflight.values()) {
+    for (Iterator<Outbound> it = inflight.values().iterator(); it.hasNext(); ) {
       if (awaitingResend == 0 || inflight.size() - awaitingResend >= inflightLimit) {
         return;
       }
+      Outbound out = it.next();
       if (out.awaitingResend) {
         out.awaitingResend = false;
         awaitingResend--;
-        send(ch, out, true);
+        if (tooLarge(ch, out)) {
+          it.remove(); // the new connection allows less than the old one: as if delivered [MQTT-3.1.2-28]
+        } else {
+          send(ch, out, true);
+        }
       }
     }
   }
