@@ -314,6 +314,58 @@ class PublishFlowIT {
     }
   }
 
+  @DisplayName("[MQTT-3.1.2-27] [MQTT-3.1.2-28] nothing larger than the client's Maximum Packet Size is sent; an "
+      + "oversized QoS 1 message is dropped as if delivered and does not hold a Receive Maximum slot")
+  @Test
+  void packetsAboveTheClientsMaximumPacketSizeAreNotSent() {
+    String base = unique("max-packet");
+    Mqtt5BlockingClient sub = clients.v5(unique("sub"));
+    Inbox inbox = inbox(sub);
+    sub.connectWith().restrictions().maximumPacketSize(256).receiveMaximum(1).applyRestrictions().send();
+    sub.subscribeWith().topicFilter(base + "/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
+    long dropsBefore = broker.broker().metrics().drops("packet-too-large");
+
+    pub.publishWith().topic(base + "/big").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[300]).send();
+    pub.publishWith().topic(base + "/big0").qos(MqttQos.AT_MOST_ONCE).payload(new byte[300]).send();
+    pub.publishWith().topic(base + "/props").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[100])
+        .userProperties().add("k", "v".repeat(200)).applyUserProperties().send();
+    pub.publishWith().topic(base + "/small").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[150]).send();
+    pub.publishWith().topic(base + "/marker").qos(MqttQos.AT_MOST_ONCE).payload(utf8("m")).send();
+
+    assertThat(inbox.until(base + "/marker")).extracting(Received::topic).containsExactly(base + "/small");
+    assertThat(sub.getState().isConnected()).isTrue();
+    assertThat(broker.broker().metrics().drops("packet-too-large") - dropsBefore).isEqualTo(3);
+  }
+
+  @DisplayName("[MQTT-3.1.4-5] packets sent right behind CONNECT in the same TCP segment are processed in order")
+  @ParameterizedTest(name = "MQTT level {0}")
+  @ValueSource(ints = {4, 5})
+  void packetsPipelinedBehindConnectAreProcessed(int level) throws Exception {
+    String topic = unique("pipelined");
+    RawClient raw = clients.raw();
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    all.writeBytes(RawPackets.connect(level, unique("raw")).build());
+    all.writeBytes(RawPackets.subscribe(level, 1, topic, 1));
+    all.writeBytes(RawPackets.publish(level, topic, 1, 2, false, false, "to myself"));
+
+    raw.send(all.toByteArray());
+
+    assertThat(RawPackets.connAck(raw.readPacket(), level).reasonCode()).isZero();
+    assertThat(RawPackets.subAck(raw.readPacket(), level).codes()).containsExactly(1);
+    List<Integer> types = new ArrayList<>();
+    RawPackets.Publish delivered = null;
+    for (int i = 0; i < 2; i++) {
+      byte[] p = raw.readPacket();
+      types.add(RawClient.type(p));
+      if (RawClient.type(p) == RawPackets.PUBLISH) {
+        delivered = RawPackets.publish(p, level);
+      }
+    }
+    assertThat(types).containsExactlyInAnyOrder(RawPackets.PUBACK, RawPackets.PUBLISH);
+    assertThat(delivered.payload()).isEqualTo("to myself");
+  }
+
   @DisplayName("[MQTT-3.3.2-4] [MQTT-3.3.2-6] [MQTT-3.3.2-15..18] [MQTT-3.3.2-20] payload and v5 properties are "
       + "forwarded unaltered, user properties in order")
   @Test

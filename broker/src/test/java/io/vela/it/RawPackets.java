@@ -34,6 +34,7 @@ final class RawPackets {
   static final int PROP_SESSION_EXPIRY = 0x11;
   static final int PROP_WILL_DELAY = 0x18;
   static final int PROP_RECEIVE_MAXIMUM = 0x21;
+  static final int PROP_MAXIMUM_PACKET_SIZE = 0x27;
 
   private RawPackets() {
   }
@@ -52,6 +53,7 @@ final class RawPackets {
     private int keepAlive = 60;
     private Long sessionExpiry;
     private Integer receiveMaximum;
+    private Long maximumPacketSize;
     private String willTopic;
     private byte[] willPayload;
     private int willQos;
@@ -80,6 +82,11 @@ final class RawPackets {
 
     ConnectBuilder receiveMaximum(int max) {
       this.receiveMaximum = max;
+      return this;
+    }
+
+    ConnectBuilder maximumPacketSize(long bytes) {
+      this.maximumPacketSize = bytes;
       return this;
     }
 
@@ -118,6 +125,10 @@ final class RawPackets {
           props.write(PROP_RECEIVE_MAXIMUM);
           props.write(receiveMaximum >> 8);
           props.write(receiveMaximum & 0xFF);
+        }
+        if (maximumPacketSize != null) {
+          props.write(PROP_MAXIMUM_PACKET_SIZE);
+          writeInt(props, maximumPacketSize);
         }
         writeProperties(body, props.toByteArray());
       }

@@ -299,6 +299,31 @@ class SessionIT {
     second.send(RawPackets.pubAck(r3.packetId()));
   }
 
+  @DisplayName("[MQTT-3.1.2-27] [MQTT-3.1.2-28] an in-flight message too large for the reconnecting client's "
+      + "Maximum Packet Size is not resent and frees its window slot")
+  @Test
+  void redeliveryOnReconnectRespectsTheNewMaximumPacketSize() throws Exception {
+    String id = unique("resume-size");
+    String topic = unique("resume-size-topic");
+    RawClient first = clients.raw(RawPackets.connect(5, id).cleanStart(false).sessionExpiry(300), 5);
+    first.send(RawPackets.subscribe(5, 1, topic, 1));
+    assertThat(RawPackets.subAck(first.readPacket(), 5).codes()).containsExactly(1);
+    Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
+    pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[500]).send();
+    assertThat(RawPackets.publish(first.readPacket(), 5).payload()).hasSize(500);
+    first.close(); // not acknowledged
+
+    RawClient second = clients.raw();
+    second.send(RawPackets.connect(5, id).cleanStart(false).sessionExpiry(300).receiveMaximum(1)
+        .maximumPacketSize(200).build());
+    assertThat(RawPackets.connAck(second.readPacket(), 5).sessionPresent()).isTrue();
+    pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("fits")).send();
+
+    RawPackets.Publish next = RawPackets.publish(second.readPacket(), 5);
+    assertThat(next.payload()).isEqualTo("fits");
+    assertThat(next.dup()).isFalse();
+  }
+
   @DisplayName("[MQTT-4.1.0-2] [MQTT-3.2.2-3] (v5) the session is discarded once the Session Expiry Interval has "
       + "passed; a later Clean Start=0 finds no session")
   @Test
