@@ -126,6 +126,11 @@ public final class ClientConnection implements PacketHandler {
         }
         return;
       }
+      if (!mayPublish(w.topic())) {
+        // the will would be published on the client's behalf: same rule as its PUBLISH packets
+        refuse(ReasonCode.NOT_AUTHORIZED, "will topic " + w.topic() + " is reserved for the broker");
+        return;
+      }
       if (w.qos() > config.maxQos) {
         refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + w.qos() + " above maximum " + config.maxQos);
         return;
@@ -226,7 +231,7 @@ public final class ClientConnection implements PacketHandler {
       violation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained PUBLISH but retain is not available [MQTT-3.2.2-14]");
       return;
     }
-    boolean allowed = !message.topic().startsWith("$SYS");
+    boolean allowed = mayPublish(message.topic());
     switch (qos) {
       case 0 -> {
         if (allowed) {
@@ -255,6 +260,11 @@ public final class ClientConnection implements PacketHandler {
         channel.pubRec(packetId, ack(allowed, n));
       }
     }
+  }
+
+  /** Clients may not publish (nor leave a will) under $SYS, which the broker's own status topics use. */
+  private static boolean mayPublish(String topic) {
+    return !topic.startsWith("$SYS");
   }
 
   private ReasonCode ack(boolean allowed, int delivered) {
