@@ -252,6 +252,20 @@ class WillIT {
     assertThat(wills.next().text()).isEqualTo("restart");
   }
 
+  @DisplayName("a will on a $SYS topic is refused like a PUBLISH there: CONNACK 0x87 Not authorized (3.1.1: 5)")
+  @ParameterizedTest(name = "MQTT level {0}")
+  @ValueSource(ints = {4, 5})
+  void willOnASysTopicIsRefused(int level) throws Exception {
+    RawClient raw = clients.raw();
+
+    raw.send(RawPackets.connect(level, unique("sys-will")).will("$SYS/broker/version", "forged", 0, true).build());
+
+    RawPackets.ConnAck ack = RawPackets.connAck(raw.readPacket(), level);
+    assertThat(ack.reasonCode()).isEqualTo(level == 5 ? 0x87 : 5);
+    assertThat(ack.sessionPresent()).isFalse();
+    assertThat(raw.closedWithin(WAIT)).isTrue();
+  }
+
   @DisplayName("[MQTT-3.1.2-17] a will with Will Retain=1 is published as a retained message")
   @Test
   void retainedWillIsStoredAsRetained() throws Exception {
