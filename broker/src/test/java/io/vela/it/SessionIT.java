@@ -152,6 +152,41 @@ class SessionIT {
         .containsExactly(tuple("two", 2), tuple("one", 1));
   }
 
+  @DisplayName("[MQTT-3.3.2-5] [MQTT-3.3.2-6] (v5) a queued message whose Message Expiry Interval passed while the "
+      + "session was offline is dropped; the others carry the remaining interval")
+  @Test
+  void expiredQueuedMessagesAreNotDelivered() {
+    try (TestBroker own = TestBroker.start();
+         PubSubClients local = new PubSubClients(own)) {
+      String id = unique("expiry");
+      Mqtt5BlockingClient sub = local.v5(id);
+      Inbox inbox = inbox(sub);
+      sub.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+      sub.subscribeWith().topicFilter("expiry/q").qos(MqttQos.AT_LEAST_ONCE).send();
+      sub.subscribeWith().topicFilter("expiry/marker").qos(MqttQos.AT_LEAST_ONCE).send();
+      sub.disconnect();
+      await().atMost(WAIT).until(() -> registry(own).connectionCount() == 0);
+
+      Mqtt5BlockingClient pub = local.v5Connected(unique("pub"));
+      pub.publishWith().topic("expiry/q").qos(MqttQos.AT_LEAST_ONCE).payload(utf8("short"))
+          .messageExpiryInterval(1).send();
+      pub.publishWith().topic("expiry/q").qos(MqttQos.AT_LEAST_ONCE).payload(utf8("long"))
+          .messageExpiryInterval(120).send();
+      // a clock the broker reads itself: a retained message with the same 1 s expiry, published after "short"
+      pub.publishWith().topic("expiry/clock").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(utf8("tick"))
+          .messageExpiryInterval(1).send();
+      await().atMost(WAIT).until(() -> registry(own).dispatcher().retained().match("expiry/clock").isEmpty());
+
+      sub.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+      pub.publishWith().topic("expiry/marker").qos(MqttQos.AT_MOST_ONCE).payload(utf8("m")).send();
+
+      List<Received> got = inbox.until("expiry/marker");
+      assertThat(got).extracting(Received::text).containsExactly("long");
+      assertThat(got.get(0).v5().getMessageExpiryInterval().getAsLong()).isBetween(100L, 119L);
+      assertThat(own.broker().metrics().drops("expired")).isEqualTo(1);
+    }
+  }
+
   @DisplayName("mqtt.queue-qos0=true: QoS 0 messages are queued for an offline persistent session too")
   @Test
   void qos0IsQueuedWhenConfigured() {
