@@ -238,6 +238,11 @@ final class RawPackets {
     return ack(0x50, packetId);
   }
 
+  /** MQTT 5 PUBACK / PUBREC with a reason code (first byte 0x40 or 0x50). */
+  static byte[] ackWithReason(int firstByte, int packetId, int reasonCode) {
+    return new byte[] {(byte) firstByte, 3, (byte) (packetId >> 8), (byte) (packetId & 0xFF), (byte) reasonCode};
+  }
+
   static byte[] pubRel(int packetId) {
     return ack(0x62, packetId);
   }

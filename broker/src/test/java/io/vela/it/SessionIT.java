@@ -359,6 +359,102 @@ class SessionIT {
     assertThat(next.dup()).isFalse();
   }
 
+  @DisplayName("[MQTT-4.4.0-2] [MQTT-4.3.3-4] (v5) PUBACK / PUBREC with a reason code of 0x80 or more ends the "
+      + "flow: no PUBREL, the window slot is free and the message is never resent")
+  @Test
+  void errorAcknowledgementsEndTheFlow() throws Exception {
+    String id = unique("refuser");
+    String topic = unique("refused-topic");
+    RawPackets.ConnectBuilder connect = RawPackets.connect(5, id).cleanStart(false).sessionExpiry(300)
+        .receiveMaximum(1);
+    RawClient first = clients.raw(connect, 5);
+    first.send(RawPackets.subscribe(5, 1, topic, 2));
+    assertThat(RawPackets.subAck(first.readPacket(), 5).codes()).containsExactly(2);
+    Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
+
+    pub.publishWith().topic(topic).qos(MqttQos.EXACTLY_ONCE).payload(utf8("q2")).send();
+    pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("q1")).send();
+    pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("next")).send();
+    RawPackets.Publish q2 = RawPackets.publish(first.readPacket(), 5);
+    assertThat(q2.payload()).isEqualTo("q2");
+    first.send(RawPackets.ackWithReason(0x50, q2.packetId(), 0x80));
+    RawPackets.Publish q1 = RawPackets.publish(first.readPacket(), 5);
+    assertThat(q1.payload()).as("the slot was freed, and no PUBREL came first").isEqualTo("q1");
+    first.send(RawPackets.ackWithReason(0x40, q1.packetId(), 0x83));
+    RawPackets.Publish next = RawPackets.publish(first.readPacket(), 5);
+    assertThat(next.payload()).isEqualTo("next");
+    first.close(); // "next" stays unacknowledged
+
+    RawClient second = clients.raw();
+    second.send(connect.build());
+    assertThat(RawPackets.connAck(second.readPacket(), 5).sessionPresent()).isTrue();
+    RawPackets.Publish resent = RawPackets.publish(second.readPacket(), 5);
+    assertThat(resent.payload()).as("only the unacknowledged message is resent").isEqualTo("next");
+    assertThat(resent.dup()).isTrue();
+    second.send(RawPackets.pubAck(resent.packetId()));
+    pub.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(utf8("marker")).send();
+    assertThat(RawPackets.publish(second.readPacket(), 5).payload()).isEqualTo("marker");
+  }
+
+  @DisplayName("[MQTT-4.3.3-10] [MQTT-4.4.0-1] a QoS 2 PUBLISH resent by the client after reconnecting (before "
+      + "PUBREL) is acknowledged but not delivered again: the session remembers it")
+  @ParameterizedTest(name = "MQTT level {0}")
+  @ValueSource(ints = {4, 5})
+  void inboundQos2SurvivesAReconnect(int level) throws Exception {
+    String topic = unique("inbound-resume");
+    Mqtt5BlockingClient sub = clients.v5(unique("sub"));
+    Inbox inbox = inbox(sub);
+    sub.connect();
+    sub.subscribeWith().topicFilter(topic + "/#").qos(MqttQos.EXACTLY_ONCE).send();
+    RawPackets.ConnectBuilder connect = RawPackets.connect(level, unique("raw-pub")).cleanStart(false)
+        .sessionExpiry(300);
+    RawClient first = clients.raw(connect, level);
+    first.send(RawPackets.publish(level, topic, 2, 5, false, false, "once"));
+    assertThat(RawPackets.ack(first.readPacket())).isEqualTo(new RawPackets.Ack(RawPackets.PUBREC, 5, 0));
+    first.close();
+
+    RawClient second = clients.raw();
+    second.send(connect.build());
+    assertThat(RawPackets.connAck(second.readPacket(), level).sessionPresent()).isTrue();
+    second.send(RawPackets.publish(level, topic, 2, 5, true, false, "once"));
+    assertThat(RawPackets.ack(second.readPacket()).type()).isEqualTo(RawPackets.PUBREC);
+    second.send(RawPackets.pubRel(5));
+    assertThat(RawPackets.ack(second.readPacket())).isEqualTo(new RawPackets.Ack(RawPackets.PUBCOMP, 5, 0));
+    second.send(RawPackets.publish(level, topic + "/marker", 0, 0, false, false, "m"));
+
+    assertThat(inbox.until(topic + "/marker")).extracting(Received::text).containsExactly("once");
+  }
+
+  @DisplayName("[MQTT-3.1.4-2] [MQTT-4.4.0-1] taking over a live connection resumes its session on the new one: "
+      + "in-flight messages are resent there, new ones follow")
+  @ParameterizedTest(name = "round {0}")
+  @ValueSource(ints = {1, 2, 3, 4})
+  void takeoverOfALiveConnectionResumesTheSession(int round) throws Exception {
+    String id = unique("takeover");
+    String topic = unique("takeover-topic");
+    RawPackets.ConnectBuilder connect = RawPackets.connect(5, id).cleanStart(false).sessionExpiry(300);
+    RawClient first = clients.raw(connect, 5);
+    first.send(RawPackets.subscribe(5, 1, topic, 1));
+    assertThat(RawPackets.subAck(first.readPacket(), 5).codes()).containsExactly(1);
+    Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
+    pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("in flight")).send();
+    RawPackets.Publish inFlight = RawPackets.publish(first.readPacket(), 5);
+
+    RawClient second = clients.raw();
+    second.send(connect.build());
+
+    assertThat(RawPackets.disconnectReason(first.readPacket())).isEqualTo(0x8E);
+    assertThat(RawPackets.connAck(second.readPacket(), 5).sessionPresent()).isTrue();
+    RawPackets.Publish resent = RawPackets.publish(second.readPacket(), 5);
+    assertThat(resent).extracting(RawPackets.Publish::payload, RawPackets.Publish::packetId, RawPackets.Publish::dup)
+        .containsExactly("in flight", inFlight.packetId(), true);
+    second.send(RawPackets.pubAck(resent.packetId()));
+    pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("after")).send();
+    RawPackets.Publish after = RawPackets.publish(second.readPacket(), 5);
+    assertThat(after.payload()).isEqualTo("after");
+    assertThat(after.dup()).isFalse();
+  }
+
   @DisplayName("[MQTT-4.1.0-2] [MQTT-3.2.2-3] (v5) the session is discarded once the Session Expiry Interval has "
       + "passed; a later Clean Start=0 finds no session")
   @Test
