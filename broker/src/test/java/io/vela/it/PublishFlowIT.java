@@ -229,7 +229,8 @@ class PublishFlowIT {
     assertThat(RawClient.type(raw.readPacket())).as("PINGRESP").isEqualTo(13);
   }
 
-  @DisplayName("MQTT 5 3.3.4: more QoS 2 PUBLISH awaiting PUBREL than the broker's Receive Maximum -> DISCONNECT 0x93")
+  @DisplayName("[MQTT-3.3.4-7] a v5 client with more QoS 2 PUBLISH awaiting PUBREL than the broker's Receive Maximum "
+      + "gets DISCONNECT 0x93")
   @Test
   void exceedingTheBrokersReceiveMaximumIsAProtocolError() throws Exception {
     try (TestBroker small = TestBroker.start(cfg -> cfg.mqtt.receiveMaximum = 2);
@@ -338,7 +339,8 @@ class PublishFlowIT {
     assertThat(broker.broker().metrics().drops("packet-too-large") - dropsBefore).isEqualTo(3);
   }
 
-  @DisplayName("[MQTT-3.1.4-5] packets sent right behind CONNECT in the same TCP segment are processed in order")
+  @DisplayName("MQTT 3.1.4: packets sent right behind CONNECT, before CONNACK, in the same TCP segment are "
+      + "processed in order")
   @ParameterizedTest(name = "MQTT level {0}")
   @ValueSource(ints = {4, 5})
   void packetsPipelinedBehindConnectAreProcessed(int level) throws Exception {

@@ -425,7 +425,7 @@ class SessionIT {
     assertThat(inbox.until(topic + "/marker")).extracting(Received::text).containsExactly("once");
   }
 
-  @DisplayName("[MQTT-3.1.4-2] [MQTT-4.4.0-1] taking over a live connection resumes its session on the new one: "
+  @DisplayName("[MQTT-3.1.4-3] [MQTT-4.4.0-1] (v5) taking over a live connection resumes its session on the new one: "
       + "in-flight messages are resent there, new ones follow")
   @ParameterizedTest(name = "round {0}")
   @ValueSource(ints = {1, 2, 3, 4})
@@ -466,7 +466,7 @@ class SessionIT {
     c.disconnect();
     assertThat(registry(broker).hasSession(id)).isTrue();
 
-    await().atLeast(Duration.ofMillis(800)).atMost(WAIT).until(() -> !registry(broker).hasSession(id));
+    await().atLeast(Duration.ofMillis(500)).atMost(WAIT).until(() -> !registry(broker).hasSession(id));
 
     assertThat(c.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent()).isFalse();
   }

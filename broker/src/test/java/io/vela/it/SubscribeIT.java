@@ -158,8 +158,8 @@ class SubscribeIT {
     assertThat(inbox.next().text()).as("'+' in UNSUBSCRIBE is compared literally").isEqualTo("still subscribed");
   }
 
-  @DisplayName("[MQTT-3.10.4-5] [MQTT-3.10.4-4] (3.1.1) UNSUBSCRIBE stops delivery and is acknowledged even when "
-      + "nothing matched")
+  @DisplayName("[MQTT-3.10.4-2] [MQTT-3.10.4-4] [MQTT-3.10.4-5] (3.1.1) UNSUBSCRIBE stops delivery and is "
+      + "acknowledged even when nothing matched")
   @Test
   void unsubscribeStopsDeliveryV311() {
     String base = unique("unsub3");

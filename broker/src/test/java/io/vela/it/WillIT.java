@@ -135,7 +135,7 @@ class WillIT {
     assertThat(wills.next().text()).isEqualTo("gone:" + id);
   }
 
-  @DisplayName("[MQTT-3.1.2-10] [MQTT-3.14.4-2] (v5 [MQTT-3.14.4-3]) no will after a normal DISCONNECT")
+  @DisplayName("[MQTT-3.1.2-10] [MQTT-3.14.4-3] no will after a normal DISCONNECT")
   @ParameterizedTest(name = "MQTT level {0}")
   @ValueSource(ints = {4, 5})
   void noWillOnNormalDisconnect(int level) throws Exception {
