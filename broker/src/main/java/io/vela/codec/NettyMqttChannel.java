@@ -268,6 +268,13 @@ public final class NettyMqttChannel implements ClientChannel {
     for (MqttTopicSubscription ts : s.payload().topicSubscriptions()) {
       MqttSubscriptionOption o = ts.option();
       boolean v5 = version == MqttVersion.V5;
+      if (!v5 && (o.isNoLocal() || o.isRetainAsPublished()
+          || o.retainHandling() != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE)) {
+        // Netty reads MQTT 5 option bits whatever the version; in 3.x bits 2-7 are reserved
+        handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, "reserved bits set in SUBSCRIBE options "
+            + "[MQTT-3.8.3-4]");
+        return;
+      }
       subs.add(new TopicSubscription(ts.topicName(), new SubscriptionOptions(o.qos().value(),
           v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(), v5 ? o.retainHandling().value() : 0,
           subId == null ? 0 : subId)));
