@@ -13,6 +13,8 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.unsubscribe.unsuback.Mqtt5UnsubAckReasonCode;
 import io.vela.it.PubSubClients.Inbox;
 import io.vela.it.PubSubClients.Received;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,6 +218,25 @@ class SubscribeIT {
     List<Integer> types = List.of(RawClient.type(raw.readPacket()), RawClient.type(raw.readPacket()));
     assertThat(types).as("PUBREC for our PUBLISH and the delivery to our own subscription")
         .containsExactlyInAnyOrder(RawPackets.PUBREC, RawPackets.PUBLISH);
+  }
+
+  @DisplayName("[MQTT-3.8.3-4] (3.1.1) a SUBSCRIBE with reserved option bits set is malformed: the connection is "
+      + "closed without SUBACK")
+  @ParameterizedTest(name = "options 0x{0}")
+  @ValueSource(strings = {"05", "09", "11"})
+  void reservedSubscribeOptionBitsCloseA311Connection(String optionsHex) throws Exception {
+    RawClient raw = clients.raw(RawPackets.connect(4, unique("raw")), 4);
+
+    raw.send(RawPackets.subscribe(4, 1, 0, Map.of(unique("reserved"), Integer.parseInt(optionsHex, 16))));
+
+    try {
+      byte[] p = raw.readPacket();
+      throw new AssertionError("expected the connection to be closed, got packet type " + RawClient.type(p));
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("connection still open after " + PubSubClients.WAIT, e);
+    } catch (IOException closed) {
+      // expected
+    }
   }
 
   @DisplayName("[MQTT-3.2.2-9] [MQTT-3.2.2-10] with mqtt.max-qos=1 the broker announces Maximum QoS 1, still "
