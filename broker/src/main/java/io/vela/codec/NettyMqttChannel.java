@@ -89,6 +89,8 @@ public final class NettyMqttChannel implements ClientChannel {
   private final String remoteAddress;
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
+  /** The client's Maximum Packet Size from its MQTT 5 CONNECT, 0 when it set none. */
+  private long clientMaximumPacketSize;
   private boolean closed;
 
   private NettyMqttChannel(NetSocketInternal socket, Context context) {
@@ -230,6 +232,7 @@ public final class NettyMqttChannel implements ClientChannel {
     Long expiry = v5 ? Properties.unsignedInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL) : null;
     Integer receiveMax = v5 ? Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
     Long maxPacket = v5 ? Properties.unsignedInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
+    clientMaximumPacketSize = maxPacket == null ? 0 : maxPacket;
     Integer aliasMax = v5 ? Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
     Integer problemInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION) : null;
     Integer responseInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION) : null;
@@ -253,7 +256,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private void onPublish(MqttPublishMessage p) {
     MqttPublishVariableHeader vh = p.variableHeader();
     MqttProperties props = vh.properties();
-    if (version == MqttVersion.V5 && props != null && !props.isEmpty()) {
+    if (version == MqttVersion.V5 && !Properties.isEmpty(props)) {
       if (props.getProperty(MqttPropertyType.TOPIC_ALIAS.value()) != null) {
         // our Topic Alias Maximum is 0 [MQTT-3.3.2-8]
         handler.onProtocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias sent but none allowed");
@@ -283,6 +286,13 @@ public final class NettyMqttChannel implements ClientChannel {
     for (MqttTopicSubscription ts : s.payload().topicSubscriptions()) {
       MqttSubscriptionOption o = ts.option();
       boolean v5 = version == MqttVersion.V5;
+      if (!v5 && (o.isNoLocal() || o.isRetainAsPublished()
+          || o.retainHandling() != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE)) {
+        // Netty reads MQTT 5 option bits whatever the version; in 3.x bits 2-7 are reserved
+        handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, "reserved bits set in SUBSCRIBE options "
+            + "[MQTT-3.8.3-4]");
+        return;
+      }
       subs.add(new TopicSubscription(ts.topicName(), new SubscriptionOptions(o.qos().value(),
           v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(), v5 ? o.retainHandling().value() : 0,
           subId == null ? 0 : subId)));
@@ -294,9 +304,7 @@ public final class NettyMqttChannel implements ClientChannel {
     ReasonCode reason = ReasonCode.SUCCESS;
     Long expiry = null;
     if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
-      int code = vh.reasonCode() & 0xFF;
-      reason = code == ReasonCode.DISCONNECT_WITH_WILL.value() ? ReasonCode.DISCONNECT_WITH_WILL
-          : ReasonCode.SUCCESS;
+      reason = ReasonCode.of(vh.reasonCode() & 0xFF);
       if (vh.properties() != null) {
         expiry = Properties.unsignedInt(vh.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
       }
@@ -384,6 +392,18 @@ public final class NettyMqttChannel implements ClientChannel {
     socket.writeMessage(new MqttPublishMessage(
         new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
         new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, props), payload));
+  }
+
+  @Override
+  public boolean fits(Message message, int qos, int[] subscriptionIds) {
+    if (clientMaximumPacketSize == 0) {
+      return true;
+    }
+    int properties = Properties.publishLength(message.properties(), subscriptionIds);
+    int remaining = 2 + ByteBufUtil.utf8Bytes(message.topic()) + (qos > 0 ? 2 : 0)
+        + Properties.variableByteIntegerLength(properties) + properties + message.payload().length;
+    long packetSize = 1L + Properties.variableByteIntegerLength(remaining) + remaining;
+    return packetSize <= clientMaximumPacketSize;
   }
 
   private void reply(MqttMessageType type, int packetId, ReasonCode reason) {

@@ -1,5 +1,6 @@
 package io.vela.codec;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
@@ -57,8 +58,16 @@ final class Properties {
     return out;
   }
 
+  /**
+   * True when there is no property at all. Netty's {@link MqttProperties#isEmpty()} does not see User Properties and
+   * Subscription Identifiers (it keeps them in separate lists), so never use it to decide whether to read them.
+   */
+  static boolean isEmpty(MqttProperties props) {
+    return props == null || props.listAll().isEmpty();
+  }
+
   static PublishProperties publish(MqttProperties props) {
-    if (props == null || props.isEmpty()) {
+    if (isEmpty(props)) {
       return PublishProperties.NONE;
     }
     return new PublishProperties(
@@ -68,6 +77,37 @@ final class Properties {
         string(props, MqttPropertyType.RESPONSE_TOPIC),
         binary(props, MqttPropertyType.CORRELATION_DATA),
         userProperties(props));
+  }
+
+  /** The encoded length of what {@link #publish(PublishProperties, Long, int[])} makes, property length excluded. */
+  static int publishLength(PublishProperties pp, int[] subscriptionIds) {
+    int n = 0;
+    if (pp.payloadFormatIndicator() != null) {
+      n += 2;
+    }
+    if (pp.messageExpiryInterval() != null) {
+      n += 5;
+    }
+    if (pp.contentType() != null) {
+      n += 3 + ByteBufUtil.utf8Bytes(pp.contentType());
+    }
+    if (pp.responseTopic() != null) {
+      n += 3 + ByteBufUtil.utf8Bytes(pp.responseTopic());
+    }
+    if (pp.correlationData() != null) {
+      n += 3 + pp.correlationData().length;
+    }
+    for (UserProperty up : pp.userProperties()) {
+      n += 5 + ByteBufUtil.utf8Bytes(up.name()) + ByteBufUtil.utf8Bytes(up.value());
+    }
+    for (int id : subscriptionIds) {
+      n += 1 + variableByteIntegerLength(id);
+    }
+    return n;
+  }
+
+  static int variableByteIntegerLength(int value) {
+    return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
   }
 
   /** Netty properties for an outbound PUBLISH (remaining expiry, subscription ids added). */

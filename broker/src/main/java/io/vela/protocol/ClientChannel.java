@@ -32,6 +32,15 @@ public interface ClientChannel {
    */
   void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds);
 
+  /**
+   * Whether a PUBLISH of {@code message} at {@code qos} carrying {@code subscriptionIds} fits the client's Maximum
+   * Packet Size (an MQTT 5 CONNECT property). The session never sends one that does not fit and treats it as
+   * delivered [MQTT-3.1.2-27] [MQTT-3.1.2-28]. Channels whose client set no limit keep the default.
+   */
+  default boolean fits(Message message, int qos, int[] subscriptionIds) {
+    return true;
+  }
+
   void pubAck(int packetId, ReasonCode reason);
 
   void pubRec(int packetId, ReasonCode reason);

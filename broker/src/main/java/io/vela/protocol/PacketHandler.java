@@ -34,6 +34,7 @@ public interface PacketHandler {
   /**
    * A DISCONNECT from the client.
    *
+   * @param reason                the reason code as sent (SUCCESS for MQTT 3.x and the short MQTT 5 form)
    * @param sessionExpiryInterval MQTT 5 new Session Expiry Interval, or null when absent
    */
   void onDisconnect(ReasonCode reason, Long sessionExpiryInterval);

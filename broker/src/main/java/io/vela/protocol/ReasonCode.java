@@ -58,6 +58,16 @@ public enum ReasonCode {
     return value;
   }
 
+  /** The reason code with this value; a value Vela does not know maps to {@link #UNSPECIFIED_ERROR}. */
+  public static ReasonCode of(int value) {
+    for (ReasonCode r : values()) {
+      if (r.value == value) {
+        return r;
+      }
+    }
+    return UNSPECIFIED_ERROR;
+  }
+
   public boolean isError() {
     return value >= 0x80;
   }

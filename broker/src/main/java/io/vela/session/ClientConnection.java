@@ -135,6 +135,11 @@ public final class ClientConnection implements PacketHandler {
         }
         return;
       }
+      if (!mayPublish(w.topic())) {
+        // the will would be published on the client's behalf: same rule as its PUBLISH packets
+        refuse(ReasonCode.NOT_AUTHORIZED, "will topic " + w.topic() + " is reserved for the broker");
+        return;
+      }
       if (w.qos() > config.maxQos) {
         refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + w.qos() + " above maximum " + config.maxQos);
         return;
@@ -268,7 +273,7 @@ public final class ClientConnection implements PacketHandler {
       violation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained PUBLISH but retain is not available [MQTT-3.2.2-14]");
       return;
     }
-    boolean allowed = !message.topic().startsWith("$SYS");
+    boolean allowed = mayPublish(message.topic());
     switch (qos) {
       case 0 -> {
         if (allowed) {
@@ -297,6 +302,11 @@ public final class ClientConnection implements PacketHandler {
         channel.pubRec(packetId, ack(allowed, n));
       }
     }
+  }
+
+  /** Clients may not publish (nor leave a will) under $SYS, which the broker's own status topics use. */
+  private static boolean mayPublish(String topic) {
+    return !topic.startsWith("$SYS");
   }
 
   private ReasonCode ack(boolean allowed, int delivered) {
@@ -474,8 +484,8 @@ public final class ClientConnection implements PacketHandler {
       }
       session.expirySeconds(Math.min(sessionExpiryInterval, config.maxSessionExpirySeconds));
     }
-    if (reason != ReasonCode.DISCONNECT_WITH_WILL) {
-      will = null; // normal disconnect: the will is discarded [MQTT-3.14.4-3]
+    if (reason == ReasonCode.SUCCESS) {
+      will = null; // only a normal disconnection discards the will [MQTT-3.14.4-3]; 0x04 and errors keep it
     }
     LOG.debug("clientId={} DISCONNECT ({})", clientId, reason);
     state = State.CLOSING;

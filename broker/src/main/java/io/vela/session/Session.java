@@ -47,6 +47,8 @@ public final class Session implements Subscriber {
   private final Set<Integer> awaitingRelease = new HashSet<>();
   private int nextPacketId = 1;
   private int inflightLimit;
+  /** In-flight PUBLISH packets of an earlier connection not yet resent on this one (Receive Maximum reached). */
+  private int awaitingResend;
   private long expirySeconds;
   private long expiryTimer = -1;
   private Will pendingWill;
@@ -64,6 +66,7 @@ public final class Session implements Subscriber {
     final int[] subscriptionIds;
     int packetId;
     boolean released; // PUBREC received, PUBREL sent (QoS 2)
+    boolean awaitingResend; // sent on an earlier connection, to be resent with DUP once the window has room
 
     Outbound(Message message, int qos, boolean retain, int[] subscriptionIds) {
       this.message = message;
@@ -153,7 +156,9 @@ public final class Session implements Subscriber {
       if (conn != null) {
         ClientChannel ch = conn.channel();
         if (ch.writable()) {
-          send(ch, out, false);
+          if (!tooLarge(ch, out)) {
+            send(ch, out, false);
+          }
         } else {
           registry.metrics().drop("qos0-slow-consumer");
         }
@@ -220,6 +225,9 @@ public final class Session implements Subscriber {
   }
 
   private void sendInflight(ClientChannel ch, Outbound out) {
+    if (tooLarge(ch, out)) {
+      return; // as if delivered: no packet id, no window slot [MQTT-3.1.2-28]
+    }
     out.packetId = allocatePacketId();
     inflight.put(out.packetId, out);
     send(ch, out, false);
@@ -230,6 +238,17 @@ public final class Session implements Subscriber {
     registry.metrics().publishSent.increment();
   }
 
+  /** True (and counted as a drop) if the client's Maximum Packet Size does not allow sending it [MQTT-3.1.2-27]. */
+  private boolean tooLarge(ClientChannel ch, Outbound out) {
+    if (ch.fits(out.message, out.qos, out.subscriptionIds)) {
+      return false;
+    }
+    registry.metrics().drop("packet-too-large");
+    LOG.debug("clientId={} message on {} exceeds the client's Maximum Packet Size, not sent", clientId,
+        out.message.topic());
+    return true;
+  }
+
   /** Moves queued messages into the window while there is room. */
   private void pump() {
     ClientConnection conn = connection;
@@ -237,6 +256,7 @@ public final class Session implements Subscriber {
       return;
     }
     ClientChannel ch = conn.channel();
+    resendWhileRoom(ch);
     long now = System.nanoTime();
     while (!queue.isEmpty()) {
       Outbound head = queue.peekFirst();
@@ -249,7 +269,9 @@ public final class Session implements Subscriber {
         continue;
       }
       if (head.qos == 0) {
-        send(ch, head, false);
+        if (!tooLarge(ch, head)) {
+          send(ch, head, false);
+        }
       } else {
         sendInflight(ch, head);
       }
@@ -276,7 +298,7 @@ public final class Session implements Subscriber {
       LOG.debug("clientId={} PUBACK for unknown packet id {}", clientId, packetId);
       return;
     }
-    inflight.remove(packetId);
+    remove(out);
     pump();
   }
 
@@ -289,9 +311,13 @@ public final class Session implements Subscriber {
     }
     if (reasonCode >= 0x80) {
       // the receiver refused it: the flow ends here (MQTT 5 4.3.3)
-      inflight.remove(packetId);
+      remove(out);
       pump();
       return;
+    }
+    if (out.awaitingResend) {
+      out.awaitingResend = false;
+      awaitingResend--;
     }
     out.released = true;
     ch.pubRel(packetId, ReasonCode.SUCCESS);
@@ -303,8 +329,15 @@ public final class Session implements Subscriber {
       LOG.debug("clientId={} PUBCOMP for unknown packet id {}", clientId, packetId);
       return;
     }
-    inflight.remove(packetId);
+    remove(out);
     pump();
+  }
+
+  private void remove(Outbound out) {
+    inflight.remove(out.packetId);
+    if (out.awaitingResend) {
+      awaitingResend--;
+    }
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -322,21 +355,49 @@ public final class Session implements Subscriber {
 
   // ---------------------------------------------------------------- connection lifecycle (owner context)
 
-  /** A connection took this session (CONNACK already sent): resend what was in flight, then drain the queue. */
+  /**
+   * A connection took this session (CONNACK already sent): resend what was in flight [MQTT-4.4.0-1] — PUBREL at once,
+   * PUBLISH with DUP only as far as the new connection's Receive Maximum allows [MQTT-3.3.4-9], the rest as
+   * acknowledgements make room — then drain the queue.
+   */
   void attach(ClientConnection conn, boolean resumed, Connect connect) {
     this.connection = conn;
     this.inflightLimit = Math.max(1, Math.min(config.maxInflight, connect.receiveMaximum()));
+    awaitingResend = 0;
     if (resumed) {
       ClientChannel ch = conn.channel();
       for (Outbound out : inflight.values()) {
+        out.awaitingResend = !out.released;
         if (out.released) {
-          ch.pubRel(out.packetId, ReasonCode.SUCCESS); // [MQTT-4.4.0-1]
+          ch.pubRel(out.packetId, ReasonCode.SUCCESS);
+        } else {
+          awaitingResend++;
+        }
+      }
+    }
+    pump();
+  }
+
+  /** Resends in-flight PUBLISH packets of an earlier connection, oldest first, while the window has room. */
+  private void resendWhileRoom(ClientChannel ch) {
+    if (awaitingResend == 0) {
+      return;
+    }
+    for (Iterator<Outbound> it = inflight.values().iterator(); it.hasNext(); ) {
+      if (awaitingResend == 0 || inflight.size() - awaitingResend >= inflightLimit) {
+        return;
+      }
+      Outbound out = it.next();
+      if (out.awaitingResend) {
+        out.awaitingResend = false;
+        awaitingResend--;
+        if (tooLarge(ch, out)) {
+          it.remove(); // the new connection allows less than the old one: as if delivered [MQTT-3.1.2-28]
         } else {
           send(ch, out, true);
         }
       }
     }
-    pump();
   }
 
   /**
@@ -460,6 +521,7 @@ public final class Session implements Subscriber {
     queue.clear();
     updateCongestion();
     inflight.clear();
+    awaitingResend = 0;
     awaitingRelease.clear();
     registry.removeSession(this);
   }
