@@ -239,6 +239,10 @@ class SessionIT {
     assertThat(resent.payload()).isEqualTo("hold");
     assertThat(resent.qos()).isEqualTo(1);
     second.send(RawPackets.pubAck(resent.packetId()));
+    // PINGREQ/PINGRESP proves the PUBACK was processed before this connection goes away (a takeover racing an
+    // unread PUBACK would legitimately resend the message)
+    second.send(new byte[] {(byte) 0xC0, 0});
+    assertThat(RawClient.type(second.readPacket())).isEqualTo(13);
     second.close();
 
     RawClient third = clients.raw();
