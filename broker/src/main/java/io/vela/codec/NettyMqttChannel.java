@@ -59,6 +59,7 @@ import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The MQTT adapter for any Vert.x socket: Netty's MQTT codec in the socket's pipeline (the same foundation
@@ -460,14 +461,14 @@ public final class NettyMqttChannel implements ClientChannel {
   }
 
   @Override
-  public void readIdleTimeout(int seconds) {
+  public void readIdleTimeoutMillis(long millis) {
     ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
     if (pipeline.get(IDLE) != null) {
       pipeline.remove(IDLE);
       pipeline.remove(IDLE_RELAY);
     }
-    if (seconds > 0) {
-      pipeline.addBefore(DECODER, IDLE, new IdleStateHandler(seconds, 0, 0));
+    if (millis > 0) {
+      pipeline.addBefore(DECODER, IDLE, new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
       pipeline.addAfter(IDLE, IDLE_RELAY, new KeepAliveRelay());
     }
   }

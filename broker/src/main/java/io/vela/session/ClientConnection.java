@@ -178,7 +178,7 @@ public final class ClientConnection implements PacketHandler {
     registry.metrics().connectionsCurrent.incrementAndGet();
     registry.metrics().connectionsTotal.increment();
     if (keepAliveSeconds > 0) {
-      channel.readIdleTimeout((int) Math.ceil(keepAliveSeconds * 1.5)); // [MQTT-3.1.2-24]
+      channel.readIdleTimeoutMillis(keepAliveSeconds * 1500L); // 1.5 x keep-alive [MQTT-3.1.2-24]
     }
     LOG.debug("clientId={} address={} connected (MQTT {}, clean={}, present={}, keepAlive={})", clientId,
         channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
