@@ -80,13 +80,15 @@ public final class NettyMqttChannel implements ClientChannel {
   private final NetSocketInternal socket;
   private final Context context;
   private final String remoteAddress;
+  private final int maxPacketSize;
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
   private boolean closed;
 
-  private NettyMqttChannel(NetSocketInternal socket, Context context) {
+  private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize) {
     this.socket = socket;
     this.context = context;
+    this.maxPacketSize = maxPacketSize;
     this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
   }
 
@@ -102,7 +104,7 @@ public final class NettyMqttChannel implements ClientChannel {
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
-    return new NettyMqttChannel(socket, context);
+    return new NettyMqttChannel(socket, context, maxPacketSize);
   }
 
   /** Starts delivering decoded packets to {@code packetHandler}. */
@@ -136,10 +138,23 @@ public final class NettyMqttChannel implements ClientChannel {
         onDecodeFailure(result.cause());
         return;
       }
+      int size = packetSize(m.fixedHeader().remainingLength());
+      if (size > maxPacketSize) {
+        // the decoder only bounds the Remaining Length; Maximum Packet Size counts the whole packet (MQTT 5 2.1.4)
+        handler.onProtocolViolation(ReasonCode.PACKET_TOO_LARGE, "packet of " + size + " bytes exceeds "
+            + maxPacketSize);
+        return;
+      }
       dispatch(m);
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /** Size in bytes of a whole packet: fixed-header byte, Remaining Length varint, then the rest. */
+  static int packetSize(int remainingLength) {
+    int lengthBytes = remainingLength < 128 ? 1 : remainingLength < 16_384 ? 2 : remainingLength < 2_097_152 ? 3 : 4;
+    return 1 + lengthBytes + remainingLength;
   }
 
   private void onDecodeFailure(Throwable cause) {
