@@ -77,6 +77,9 @@ public final class NettyMqttChannel implements ClientChannel {
   /** The user event our relay sends instead of Netty's IdleStateEvent (which Vert.x answers by closing). */
   private static final Object KEEP_ALIVE_EXPIRED = new Object();
 
+  /** Netty's decoder refuses wildcards in a PUBLISH topic with a DecoderException starting so. */
+  private static final String NETTY_WILDCARD_TOPIC = "invalid publish topic name";
+
   private final NetSocketInternal socket;
   private final Context context;
   private final String remoteAddress;
@@ -135,7 +138,7 @@ public final class NettyMqttChannel implements ClientChannel {
       }
       DecoderResult result = m.decoderResult();
       if (result.isFailure()) {
-        onDecodeFailure(result.cause());
+        onDecodeFailure(m, result.cause());
         return;
       }
       int size = packetSize(m.fixedHeader().remainingLength());
@@ -157,7 +160,7 @@ public final class NettyMqttChannel implements ClientChannel {
     return 1 + lengthBytes + remainingLength;
   }
 
-  private void onDecodeFailure(Throwable cause) {
+  private void onDecodeFailure(MqttMessage m, Throwable cause) {
     if (cause instanceof MqttUnacceptableProtocolVersionException) {
       // [MQTT-3.1.2-2]: CONNACK 0x01 (0x84 in MQTT 5 terms), then close
       writeConnAckAndClose(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
@@ -169,6 +172,10 @@ public final class NettyMqttChannel implements ClientChannel {
       handler.onProtocolViolation(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier rejected");
     } else if (cause instanceof TooLongFrameException) {
       handler.onProtocolViolation(ReasonCode.PACKET_TOO_LARGE, String.valueOf(cause.getMessage()));
+    } else if (m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.PUBLISH
+        && cause.getMessage() != null && cause.getMessage().startsWith(NETTY_WILDCARD_TOPIC)) {
+      // well formed, but a topic name the protocol does not allow: Topic Name invalid, not Malformed [MQTT-3.3.2-2]
+      handler.onProtocolViolation(ReasonCode.TOPIC_NAME_INVALID, cause.getMessage());
     } else {
       handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
     }
