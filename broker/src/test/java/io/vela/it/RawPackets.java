@@ -64,6 +64,23 @@ public final class RawPackets {
     return RawClient.packet(firstByte, body.toByteArray());
   }
 
+  /** SUBSCRIBE (QoS 0) or UNSUBSCRIBE (when {@code unsubscribe}) of one filter given as raw bytes, taken as is. */
+  public static byte[] rawFilter(int level, boolean unsubscribe, int packetId, byte[] filter) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(packetId >> 8);
+    body.write(packetId & 0xFF);
+    if (level == 5) {
+      body.write(0);
+    }
+    body.write(filter.length >> 8);
+    body.write(filter.length & 0xFF);
+    body.writeBytes(filter);
+    if (!unsubscribe) {
+      body.write(0);
+    }
+    return RawClient.packet(unsubscribe ? 0xA2 : 0x82, body.toByteArray());
+  }
+
   /** PUBLISH QoS 0 whose topic is the given bytes, taken as is (they need not be valid UTF-8). */
   public static byte[] publishRawTopic(int level, byte[] topic, byte[] payload) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
