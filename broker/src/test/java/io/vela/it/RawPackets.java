@@ -170,19 +170,38 @@ public final class RawPackets {
     return off < disconnect.length ? disconnect[off] & 0xFF : 0;
   }
 
+  /** PUBLISH: the payload (after topic, packet identifier and, for MQTT 5, properties). */
+  public static byte[] publishPayload(int level, byte[] publish) {
+    int off = bodyOffset(publish);
+    int topicLength = ((publish[off] & 0xFF) << 8) | (publish[off + 1] & 0xFF);
+    off += 2 + topicLength;
+    if ((publish[0] & 0x06) != 0) {
+      off += 2;
+    }
+    if (level == 5) {
+      off = skipProperties(publish, off);
+    }
+    return java.util.Arrays.copyOfRange(publish, off, publish.length);
+  }
+
+  private static int skipProperties(byte[] packet, int offset) {
+    int off = offset;
+    int len = 0;
+    int mul = 1;
+    int b;
+    do {
+      b = packet[off++] & 0xFF;
+      len += (b & 0x7F) * mul;
+      mul *= 128;
+    } while ((b & 0x80) != 0);
+    return off + len;
+  }
+
   /** SUBACK: the return / reason code of the n-th filter. MQTT 5 SUBACKs carry a property length to skip. */
   public static int subAckCode(int level, byte[] subAck, int n) {
     int off = bodyOffset(subAck) + 2;
     if (level == 5) {
-      int len = 0;
-      int mul = 1;
-      int b;
-      do {
-        b = subAck[off++] & 0xFF;
-        len += (b & 0x7F) * mul;
-        mul *= 128;
-      } while ((b & 0x80) != 0);
-      off += len;
+      off = skipProperties(subAck, off);
     }
     return subAck[off + n] & 0xFF;
   }
