@@ -238,6 +238,32 @@ class ConnectIT {
     }
   }
 
+  @Test
+  @DisplayName("[MQTT-3.1.3-6] [MQTT-3.2.2-16] with mqtt.max-client-id-length=23 (the least a server must allow) "
+      + "clients without an id are still accepted, and an MQTT 5 client can resume its session with the id it was "
+      + "assigned")
+  void mqtt_3_1_3_6_assignedClientIdsFitTheSmallestAllowedMaximum() {
+    try (TestBroker b = TestBroker.start(c -> c.mqtt.maxClientIdLength = 23)) {
+      Mqtt3BlockingClient v3 = Mqtt3Client.builder().serverHost(b.host()).serverPort(b.port()).buildBlocking();
+      assertThat(v3.connect().getReturnCode()).isEqualTo(Mqtt3ConnAckReturnCode.SUCCESS);
+      v3.disconnect();
+
+      Mqtt5BlockingClient anonymous = Mqtt5Client.builder().serverHost(b.host()).serverPort(b.port())
+          .buildBlocking();
+      Mqtt5ConnAck ack = anonymous.connectWith().sessionExpiryInterval(60).send();
+      assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+      String assigned = ack.getAssignedClientIdentifier().map(MqttClientIdentifier::toString).orElseThrow();
+      assertThat(assigned).hasSizeLessThanOrEqualTo(23).matches("[0-9a-zA-Z]+");
+      anonymous.disconnect();
+
+      Mqtt5BlockingClient resumed = v5(b, assigned).buildBlocking();
+      Mqtt5ConnAck again = resumed.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
+      assertThat(again.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+      assertThat(again.isSessionPresent()).isTrue();
+      resumed.disconnect();
+    }
+  }
+
   // ---------------------------------------------------------------- authentication
 
   @Test
