@@ -34,8 +34,10 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrict
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -130,6 +132,43 @@ class ConnectIT {
       assertThat(RawClient.type(ack)).isEqualTo(CONNACK);
       assertThat(ack).containsExactly(0x20, 0x02, 0x00, 0x01);
       assertThat(raw.closedWithin(CLOSE_WAIT)).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("MQTT 3.1: an empty client id is rejected with return code 0x02, then the connection is closed")
+  void mqtt31EmptyClientIdIsRejected() throws Exception {
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      raw.send(RawPackets.connect(3, "", 0x02, 30, null, null));
+      assertThat(raw.readPacket()).containsExactly(0x20, 0x02, 0x00, 0x02);
+      assertThat(raw.closedWithin(CLOSE_WAIT)).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "protocol level {0}")
+  @ValueSource(ints = {4, 5})
+  @DisplayName("packets sent right behind CONNECT, before the CONNACK arrived, are processed after it in order")
+  void packetsPipelinedBehindConnectAreProcessed(int level) throws Exception {
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      byte[] subscribe = RawPackets.subscribe(level, 0x82, 1, "pipelined/" + level);
+      subscribe[subscribe.length - 1] = 1; // QoS 1
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      burst.writeBytes(RawPackets.connect(level, "pipelined-" + level, 0x02, 30, null, null));
+      burst.writeBytes(subscribe);
+      burst.writeBytes(RawClient.publish(level, "pipelined/" + level, 1, 2, false, bytes("early")));
+      raw.send(burst.toByteArray());
+
+      byte[] ack = raw.readPacket();
+      assertThat(RawClient.type(ack)).isEqualTo(CONNACK);
+      assertThat(RawPackets.connAckCode(ack)).isZero();
+      assertThat(RawClient.type(raw.readPacket())).isEqualTo(RawPackets.SUBACK);
+      // the broker's PUBACK and the delivery of the message to ourselves, in either order
+      byte[] first = raw.readPacket();
+      byte[] second = raw.readPacket();
+      assertThat(List.of(RawClient.type(first), RawClient.type(second)))
+          .containsExactlyInAnyOrder(RawPackets.PUBACK, RawPackets.PUBLISH);
+      byte[] delivered = RawClient.type(first) == RawPackets.PUBLISH ? first : second;
+      assertThat(RawPackets.publishPayload(level, delivered)).isEqualTo(bytes("early"));
     }
   }
 
