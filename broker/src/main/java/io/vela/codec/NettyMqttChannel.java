@@ -42,6 +42,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.vela.api.Message;
 import io.vela.api.PublishProperties;
@@ -77,6 +78,10 @@ public final class NettyMqttChannel implements ClientChannel {
   /** The user event our relay sends instead of Netty's IdleStateEvent (which Vert.x answers by closing). */
   private static final Object KEEP_ALIVE_EXPIRED = new Object();
 
+  /** Where Netty's MQTT codec keeps the protocol version of the last CONNECT it decoded on a channel. */
+  private static final AttributeKey<io.netty.handler.codec.mqtt.MqttVersion> CODEC_VERSION =
+      AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
   /** Netty's decoder refuses wildcards in a PUBLISH topic with a DecoderException starting so. */
   private static final String NETTY_WILDCARD_TOPIC = "invalid publish topic name";
 
@@ -86,6 +91,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private final int maxPacketSize;
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
+  private boolean connectSeen;
   private boolean closed;
 
   private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize) {
@@ -161,7 +167,13 @@ public final class NettyMqttChannel implements ClientChannel {
   }
 
   private void onDecodeFailure(MqttMessage m, Throwable cause) {
-    if (cause instanceof MqttUnacceptableProtocolVersionException) {
+    boolean connect = m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.CONNECT;
+    if (connect && connectSeen) {
+      // whatever is wrong with it, a second CONNECT gets no CONNACK: it is a protocol violation [MQTT-3.1.0-2]
+      socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
+      handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2] (" + cause.getMessage()
+          + ")");
+    } else if (cause instanceof MqttUnacceptableProtocolVersionException) {
       // [MQTT-3.1.2-2]: CONNACK 0x01 (0x84 in MQTT 5 terms), then close
       writeConnAckAndClose(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
       handler.onProtocolViolation(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "unsupported protocol name or level");
@@ -221,9 +233,17 @@ public final class NettyMqttChannel implements ClientChannel {
   private Connect toConnect(MqttConnectMessage m) {
     MqttConnectVariableHeader vh = m.variableHeader();
     MqttConnectPayload p = m.payload();
-    version = MqttVersion.ofLevel(vh.version());
+    MqttVersion claimed = MqttVersion.ofLevel(vh.version());
+    if (connectSeen) {
+      // a second CONNECT (the handler refuses it) must not change the protocol we speak on this connection: Netty's
+      // codec switched to the level it claims, switch it back so a DISCONNECT is still encoded for our version
+      socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
+    } else {
+      connectSeen = true;
+      version = claimed;
+    }
     MqttProperties props = vh.properties() == null ? MqttProperties.NO_PROPERTIES : vh.properties();
-    boolean v5 = version == MqttVersion.V5;
+    boolean v5 = claimed == MqttVersion.V5;
     Will will = null;
     if (vh.isWillFlag()) {
       MqttProperties wp = p.willProperties() == null ? MqttProperties.NO_PROPERTIES : p.willProperties();
@@ -238,7 +258,7 @@ public final class NettyMqttChannel implements ClientChannel {
     Integer aliasMax = v5 ? Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
     Integer problemInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION) : null;
     Integer responseInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION) : null;
-    return new Connect(version,
+    return new Connect(claimed,
         p.clientIdentifier() == null ? "" : p.clientIdentifier(),
         vh.isCleanSession(),
         vh.keepAliveTimeSeconds(),
@@ -253,6 +273,14 @@ public final class NettyMqttChannel implements ClientChannel {
         responseInfo != null && responseInfo != 0,
         v5 ? Properties.string(props, MqttPropertyType.AUTHENTICATION_METHOD) : null,
         v5 ? Properties.userProperties(props) : List.of());
+  }
+
+  private static io.netty.handler.codec.mqtt.MqttVersion nettyVersion(MqttVersion v) {
+    return switch (v) {
+      case V3_1 -> io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1;
+      case V3_1_1 -> io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1;
+      case V5 -> io.netty.handler.codec.mqtt.MqttVersion.MQTT_5;
+    };
   }
 
   private void onPublish(MqttPublishMessage p) {
