@@ -91,14 +91,14 @@ class BadInputIT {
     expectCounted("PROTOCOL_ERROR", before);
   }
 
-  @ParameterizedTest(name = "protocol level {0}")
-  @ValueSource(ints = {4, 5})
+  @ParameterizedTest(name = "protocol level {0}, second CONNECT with level {1}")
+  @CsvSource({"4, 4", "5, 5", "5, 4", "4, 5", "5, 6", "4, 6"})
   @DisplayName("[MQTT-3.1.0-2] a second CONNECT is a protocol violation: MQTT 5 DISCONNECT 0x82 then close, "
-      + "MQTT 3.1.1 close")
-  void mqtt_3_1_0_2_secondConnectIsAProtocolViolation(int level) throws Exception {
+      + "MQTT 3.1.1 close, whatever protocol level the second CONNECT claims")
+  void mqtt_3_1_0_2_secondConnectIsAProtocolViolation(int level, int secondLevel) throws Exception {
     long before = errors("PROTOCOL_ERROR");
     try (RawClient raw = connected(level)) {
-      raw.send(RawPackets.connect(level, "second-connect", 0x02, 30, null, null));
+      raw.send(RawPackets.connect(secondLevel, "second-connect", 0x02, 30, null, null));
       expectViolation(level, raw, 0x82);
     }
     expectCounted("PROTOCOL_ERROR", before);
