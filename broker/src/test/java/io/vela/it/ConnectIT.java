@@ -508,6 +508,25 @@ class ConnectIT {
   }
 
   @Test
+  @DisplayName("MQTT 5: a Session Expiry Interval above mqtt.max-session-expiry-seconds is capped and the CONNACK says "
+      + "so; one within the limit gets no Session Expiry Interval in the CONNACK")
+  void mqtt5SessionExpiryAboveTheMaximumIsCappedInConnAck() {
+    try (TestBroker b = TestBroker.start(c -> c.mqtt.maxSessionExpirySeconds = 60)) {
+      Mqtt5BlockingClient asksHour = v5(b, "expiry-3600").buildBlocking();
+      assertThat(asksHour.connectWith().sessionExpiryInterval(3600).send().getSessionExpiryInterval()).hasValue(60);
+      asksHour.disconnect();
+
+      Mqtt5BlockingClient asksForever = v5(b, "expiry-never").buildBlocking();
+      assertThat(asksForever.connectWith().noSessionExpiry().send().getSessionExpiryInterval()).hasValue(60);
+      asksForever.disconnect();
+
+      Mqtt5BlockingClient asksLess = v5(b, "expiry-30").buildBlocking();
+      assertThat(asksLess.connectWith().sessionExpiryInterval(30).send().getSessionExpiryInterval()).isEmpty();
+      asksLess.disconnect();
+    }
+  }
+
+  @Test
   @DisplayName("MQTT 5 CONNACK properties with the default configuration: Receive Maximum 100, Maximum Packet Size "
       + "1 MiB, Retain Available, Maximum QoS 2, Shared Subscription Available = 0")
   void mqtt5ConnAckPropertiesWithDefaults() {
