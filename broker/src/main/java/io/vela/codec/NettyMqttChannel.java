@@ -203,7 +203,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private void dispatch(MqttMessage m) {
     MqttMessageType type = m.fixedHeader().messageType();
     switch (type) {
-      case CONNECT -> handler.onConnect(toConnect((MqttConnectMessage) m));
+      case CONNECT -> onConnect((MqttConnectMessage) m);
       case PUBLISH -> onPublish((MqttPublishMessage) m);
       case PUBACK -> handler.onPubAck(messageId(m));
       case PUBREC -> handler.onPubRec(messageId(m), replyReason(m));
@@ -228,6 +228,30 @@ public final class NettyMqttChannel implements ClientChannel {
 
   private static int replyReason(MqttMessage m) {
     return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r ? r.reasonCode() & 0xFF : 0;
+  }
+
+  private void onConnect(MqttConnectMessage m) {
+    String contradiction = connectSeen ? null : contradictoryFlags(m.variableHeader());
+    if (contradiction != null) {
+      // a CONNECT that does not conform is not answered with a CONNACK [MQTT-3.1.4-1]
+      handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, contradiction);
+      return;
+    }
+    handler.onConnect(toConnect(m));
+  }
+
+  /** The connect-flag rules Netty's decoder leaves to us; null when the flags are consistent. */
+  private static String contradictoryFlags(MqttConnectVariableHeader vh) {
+    if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
+      return "will QoS or will retain set without the will flag [MQTT-3.1.2-13] [MQTT-3.1.2-15]";
+    }
+    if (vh.isWillFlag() && vh.willQos() == 3) {
+      return "will QoS 3 [MQTT-3.1.2-14]";
+    }
+    if (vh.version() < MqttVersion.V5.level() && vh.hasPassword() && !vh.hasUserName()) {
+      return "password without user name [MQTT-3.1.2-22]";
+    }
+    return null;
   }
 
   private Connect toConnect(MqttConnectMessage m) {
