@@ -173,6 +173,46 @@ class BadInputIT {
     expectCounted("MALFORMED_PACKET", before);
   }
 
+  @ParameterizedTest(name = "protocol level {0}: {1}")
+  @CsvSource({
+      "4, will QoS 1 without the will flag [MQTT-3.1.2-13], 0a, ''",
+      "5, will QoS 1 without the will flag [MQTT-3.1.2-11 in 5.0], 0a, ''",
+      "4, will retain without the will flag [MQTT-3.1.2-15], 22, ''",
+      "5, will retain without the will flag [MQTT-3.1.2-13 in 5.0], 22, ''",
+      "4, will QoS 3 [MQTT-3.1.2-14], 1e, 0003772f74000178",
+      "5, will QoS 3 [MQTT-3.1.2-12 in 5.0], 1e, 000003772f74000178",
+      "4, password without user name [MQTT-3.1.2-22], 42, 0003707764"})
+  @DisplayName("[MQTT-3.1.4-1] a CONNECT whose flags contradict each other is not accepted: MQTT 3.1.1 closes without "
+      + "a CONNACK, MQTT 5 closes (a refusing CONNACK is allowed)")
+  void mqtt_3_1_4_1_inconsistentConnectFlagsAreRefused(int level, String rule, String flagsHex, String tailHex)
+      throws Exception {
+    long before = errors("MALFORMED_PACKET");
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      raw.send(RawPackets.connectWithTail(level, "bad-flags-" + level, Integer.parseInt(flagsHex, 16),
+          hex(tailHex)));
+      byte[] reply = nextPacketOrClose(raw);
+      if (level == 5 && reply != null) {
+        assertThat(RawClient.type(reply)).isEqualTo(CONNACK);
+        assertThat(RawPackets.connAckCode(reply)).isEqualTo(0x81);
+        assertThat(raw.closedWithin(CLOSE_WAIT)).isTrue();
+      } else {
+        assertThat(reply).as("no CONNACK before the close").isNull();
+      }
+    }
+    expectCounted("MALFORMED_PACKET", before);
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("MQTT 5 allows a password without a user name (3.1.1 did not)")
+  void mqtt5PasswordWithoutUserNameIsAccepted() throws Exception {
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      raw.send(RawPackets.connectWithTail(5, "password-only", 0x42, RawPackets.field("pwd")));
+      byte[] ack = raw.readPacket();
+      assertThat(RawClient.type(ack)).isEqualTo(CONNACK);
+      assertThat(RawPackets.connAckCode(ack)).isZero();
+    }
+  }
+
   // ---------------------------------------------------------------- packet size
 
   @ParameterizedTest(name = "protocol level {0}")

@@ -49,6 +49,26 @@ public final class RawPackets {
     return RawClient.packet(0x10, body.toByteArray());
   }
 
+  /**
+   * CONNECT with explicit flags and raw payload bytes after the client id (will properties/topic/message, user name,
+   * password: whatever the flags claim, or not).
+   */
+  public static byte[] connectWithTail(int level, String clientId, int connectFlags, byte[] tail) {
+    byte[] head = connect(level, clientId, connectFlags, 30, null, null);
+    int off = bodyOffset(head);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(head, off, head.length - off);
+    body.writeBytes(tail);
+    return RawClient.packet(0x10, body.toByteArray());
+  }
+
+  /** A UTF-8 string or binary field: two-byte length, then the bytes. */
+  public static byte[] field(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RawClient.writeString(out, s);
+    return out.toByteArray();
+  }
+
   /** SUBSCRIBE with the given first byte (0x82 is the only valid one) asking QoS 0 for each filter. */
   public static byte[] subscribe(int level, int firstByte, int packetId, String... filters) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
