@@ -237,7 +237,36 @@ public final class NettyMqttChannel implements ClientChannel {
       handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, contradiction);
       return;
     }
+    String forbidden = connectSeen ? null : forbiddenPropertyValue(m.variableHeader());
+    if (forbidden != null) {
+      handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, forbidden);
+      return;
+    }
     handler.onConnect(toConnect(m));
+  }
+
+  /** MQTT 5 CONNECT property values the spec (3.1.2.11) calls a Protocol Error; null when there is none. */
+  private static String forbiddenPropertyValue(MqttConnectVariableHeader vh) {
+    if (vh.version() != MqttVersion.V5.level() || vh.properties() == null) {
+      return null;
+    }
+    MqttProperties props = vh.properties();
+    Integer receiveMaximum = Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM);
+    if (receiveMaximum != null && receiveMaximum == 0) {
+      return "Receive Maximum 0";
+    }
+    Integer maximumPacketSize = Properties.integer(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
+    if (maximumPacketSize != null && maximumPacketSize == 0) {
+      return "Maximum Packet Size 0";
+    }
+    for (MqttPropertyType flag : new MqttPropertyType[] {MqttPropertyType.REQUEST_PROBLEM_INFORMATION,
+        MqttPropertyType.REQUEST_RESPONSE_INFORMATION}) {
+      Integer v = Properties.integer(props, flag);
+      if (v != null && v != 0 && v != 1) {
+        return flag + " " + v + " (only 0 or 1)";
+      }
+    }
+    return null;
   }
 
   /** The connect-flag rules Netty's decoder leaves to us; null when the flags are consistent. */
@@ -290,7 +319,7 @@ public final class NettyMqttChannel implements ClientChannel {
         vh.hasPassword() ? p.passwordInBytes() : null,
         will,
         expiry == null ? 0 : expiry,
-        receiveMax == null || receiveMax == 0 ? 65535 : receiveMax,
+        receiveMax == null ? 65535 : receiveMax,
         maxPacket == null ? 0 : maxPacket,
         aliasMax == null ? 0 : aliasMax,
         problemInfo == null || problemInfo != 0,
