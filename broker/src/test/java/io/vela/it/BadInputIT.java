@@ -202,6 +202,28 @@ class BadInputIT {
     expectCounted("MALFORMED_PACKET", before);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "Receive Maximum 0, 210000",
+      "Maximum Packet Size 0, 2700000000",
+      "Request Problem Information 2, 1702",
+      "Request Response Information 2, 1902"})
+  @DisplayName("MQTT 5: a CONNECT property with a value the spec calls a Protocol Error is not accepted (closed, or "
+      + "refused with CONNACK 0x82)")
+  void mqtt5ConnectPropertyWithForbiddenValueIsRefused(String property, String propertyHex) throws Exception {
+    long before = errors("PROTOCOL_ERROR");
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      raw.send(RawPackets.connect(5, "bad-property", 0x02, 30, hex(propertyHex), null));
+      byte[] reply = nextPacketOrClose(raw);
+      if (reply != null) {
+        assertThat(RawClient.type(reply)).isEqualTo(CONNACK);
+        assertThat(RawPackets.connAckCode(reply)).isEqualTo(0x82);
+        assertThat(raw.closedWithin(CLOSE_WAIT)).isTrue();
+      }
+    }
+    expectCounted("PROTOCOL_ERROR", before);
+  }
+
   @org.junit.jupiter.api.Test
   @DisplayName("MQTT 5 allows a password without a user name (3.1.1 did not)")
   void mqtt5PasswordWithoutUserNameIsAccepted() throws Exception {
