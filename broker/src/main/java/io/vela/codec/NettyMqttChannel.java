@@ -92,6 +92,8 @@ public final class NettyMqttChannel implements ClientChannel {
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
   private boolean connectSeen;
+  /** MQTT 5 Maximum Packet Size the client announced; 0 = no limit. */
+  private long clientMaximumPacketSize;
   private boolean closed;
 
   private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize) {
@@ -287,7 +289,8 @@ public final class NettyMqttChannel implements ClientChannel {
     MqttConnectVariableHeader vh = m.variableHeader();
     MqttConnectPayload p = m.payload();
     MqttVersion claimed = MqttVersion.ofLevel(vh.version());
-    if (connectSeen) {
+    boolean first = !connectSeen;
+    if (!first) {
       // a second CONNECT (the handler refuses it) must not change the protocol we speak on this connection: Netty's
       // codec switched to the level it claims, switch it back so a DISCONNECT is still encoded for our version
       socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
@@ -308,6 +311,9 @@ public final class NettyMqttChannel implements ClientChannel {
     Long expiry = v5 ? Properties.unsignedInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL) : null;
     Integer receiveMax = v5 ? Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
     Long maxPacket = v5 ? Properties.unsignedInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
+    if (first && maxPacket != null) {
+      clientMaximumPacketSize = maxPacket;
+    }
     Integer aliasMax = v5 ? Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
     Integer problemInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION) : null;
     Integer responseInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION) : null;
@@ -466,10 +472,36 @@ public final class NettyMqttChannel implements ClientChannel {
       props = Properties.publish(message.properties(), message.remainingExpirySeconds(System.nanoTime()),
           subscriptionIds);
     }
+    if (clientMaximumPacketSize > 0 && publishSize(message, qos, props) > clientMaximumPacketSize) {
+      skipTooLarge(qos, packetId);
+      return;
+    }
     ByteBuf payload = Unpooled.wrappedBuffer(message.payload()); // no copy: the encoder reads it once
     socket.writeMessage(new MqttPublishMessage(
         new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
         new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, props), payload));
+  }
+
+  /** Bytes the PUBLISH would take on the wire, fixed header included. */
+  private int publishSize(Message message, int qos, MqttProperties props) {
+    int remaining = 2 + ByteBufUtil.utf8Bytes(message.topic()) + (qos > 0 ? 2 : 0) + message.payload().length;
+    if (version == MqttVersion.V5) {
+      int propertiesLength = Properties.encodedLength(props);
+      remaining += Properties.varIntLength(propertiesLength) + propertiesLength;
+    }
+    return packetSize(remaining);
+  }
+
+  /**
+   * A message too large for the client is not sent and counts as delivered [MQTT-3.1.2-25]: for QoS 1 and 2 the
+   * session gets the acknowledgement the client would have sent (a PUBREC with 0x95 ends a QoS 2 flow at once).
+   */
+  private void skipTooLarge(int qos, int packetId) {
+    if (qos == 1) {
+      context.runOnContext(v -> handler.onPubAck(packetId));
+    } else if (qos == 2) {
+      context.runOnContext(v -> handler.onPubRec(packetId, ReasonCode.PACKET_TOO_LARGE.value()));
+    }
   }
 
   private void reply(MqttMessageType type, int packetId, ReasonCode reason) {
@@ -540,7 +572,9 @@ public final class NettyMqttChannel implements ClientChannel {
       return close();
     }
     MqttProperties props = MqttProperties.NO_PROPERTIES;
-    if (reasonString != null) {
+    // the Reason String is left out rather than exceed the client's Maximum Packet Size [MQTT-3.1.2-24]
+    if (reasonString != null && (clientMaximumPacketSize == 0
+        || packetSize(2 + 3 + ByteBufUtil.utf8Bytes(reasonString)) <= clientMaximumPacketSize)) {
       props = new MqttProperties();
       props.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reasonString));
     }

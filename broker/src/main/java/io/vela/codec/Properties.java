@@ -1,5 +1,6 @@
 package io.vela.codec;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
@@ -68,6 +69,42 @@ final class Properties {
         string(props, MqttPropertyType.RESPONSE_TOPIC),
         binary(props, MqttPropertyType.CORRELATION_DATA),
         userProperties(props));
+  }
+
+  /** Bytes a Variable Byte Integer takes. */
+  static int varIntLength(int value) {
+    return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
+  }
+
+  /** Bytes the properties take when encoded (without their own length prefix). */
+  static int encodedLength(MqttProperties props) {
+    int length = 0;
+    for (MqttProperty<?> p : props.listAll()) {
+      int id = varIntLength(p.propertyId());
+      if (p instanceof UserProperties ups) {
+        for (StringPair pair : ups.value()) { // one identifier per pair
+          length += id + 2 + ByteBufUtil.utf8Bytes(pair.key) + 2 + ByteBufUtil.utf8Bytes(pair.value);
+        }
+      } else if (p instanceof MqttProperties.UserProperty up) {
+        length += id + 2 + ByteBufUtil.utf8Bytes(up.value().key) + 2 + ByteBufUtil.utf8Bytes(up.value().value);
+      } else if (p instanceof StringProperty sp) {
+        length += id + 2 + ByteBufUtil.utf8Bytes(sp.value());
+      } else if (p instanceof BinaryProperty bp) {
+        length += id + 2 + bp.value().length;
+      } else if (p instanceof IntegerProperty ip) {
+        length += id + integerLength(MqttPropertyType.valueOf(p.propertyId()), ip.value());
+      }
+    }
+    return length;
+  }
+
+  private static int integerLength(MqttPropertyType type, int value) {
+    return switch (type) {
+      case SUBSCRIPTION_IDENTIFIER -> varIntLength(value);
+      case SERVER_KEEP_ALIVE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM, TOPIC_ALIAS -> 2;
+      case PUBLICATION_EXPIRY_INTERVAL, SESSION_EXPIRY_INTERVAL, WILL_DELAY_INTERVAL, MAXIMUM_PACKET_SIZE -> 4;
+      default -> 1;
+    };
   }
 
   /** Netty properties for an outbound PUBLISH (remaining expiry, subscription ids added). */
