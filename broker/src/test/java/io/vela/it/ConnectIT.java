@@ -540,6 +540,66 @@ class ConnectIT {
     assertThat(r.isSharedSubscriptionAvailable()).isFalse();
   }
 
+  @Test
+  @DisplayName("[MQTT-3.1.2-24] [MQTT-3.1.2-25] MQTT 5: a message larger than the client's Maximum Packet Size is not "
+      + "sent to it and counts as delivered, at every QoS; smaller ones keep flowing")
+  void mqtt5_3_1_2_25_messagesAboveTheClientsMaximumPacketSizeAreSkipped() throws Exception {
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      byte[] maxPacketSize64 = {0x27, 0, 0, 0, 64};
+      raw.send(RawPackets.connect(5, "small-packets", 0x02, 60, maxPacketSize64, null));
+      assertThat(RawPackets.connAckCode(raw.readPacket())).isZero();
+      byte[] subscribe = RawPackets.subscribe(5, 0x82, 1, "small/#");
+      subscribe[subscribe.length - 1] = 2; // QoS 2
+      raw.send(subscribe);
+      assertThat(RawClient.type(raw.readPacket())).isEqualTo(RawPackets.SUBACK);
+
+      Mqtt5BlockingClient pub = v5("small-packets-pub").buildBlocking();
+      pub.connect();
+      try {
+        byte[] big = new byte[100];
+        // more oversized QoS 1 and more QoS 2 messages than the in-flight window (32): if either waited for an
+        // acknowledgement that cannot come, the small messages behind them would never be sent
+        for (int i = 0; i < 120; i++) {
+          MqttQos qos = MqttQos.fromCode(i % 3);
+          pub.publishWith().topic("small/big").qos(qos).payload(big).send();
+        }
+        // PUBLISH to us on "small/ok" at QoS 1 without properties: 1 + 1 + (2 + 8) + 2 + 1 = 15 bytes + payload
+        pub.publishWith().topic("small/ok").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[50]).send(); // 65 bytes
+        pub.publishWith().topic("small/ok").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[49]).send(); // 64 bytes
+        byte[] next = raw.readPacket();
+        assertThat(RawClient.type(next)).isEqualTo(RawPackets.PUBLISH);
+        assertThat(next).hasSize(64);
+        assertThat(RawPackets.publishPayload(5, next)).hasSize(49);
+      } finally {
+        pub.disconnect();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("[MQTT-3.1.2-24] MQTT 5: a DISCONNECT to a client with a small Maximum Packet Size leaves out the Reason "
+      + "String rather than exceed it")
+  void mqtt5_3_1_2_24_disconnectReasonStringIsLeftOutWhenTooLarge() throws Exception {
+    try (RawClient small = new RawClient(broker.host(), broker.port());
+         RawClient large = new RawClient(broker.host(), broker.port())) {
+      small.send(RawPackets.connect(5, "tiny-packets", 0x02, 60, new byte[] {0x27, 0, 0, 0, 16}, null));
+      large.send(RawPackets.connect(5, "normal-packets", 0x02, 60, null, null));
+      assertThat(RawPackets.connAckCode(small.readPacket())).isZero();
+      assertThat(RawPackets.connAckCode(large.readPacket())).isZero();
+      byte[] wildcardTopic = RawClient.publish(5, "a/+", 0, 0, false, bytes("x"));
+      small.send(wildcardTopic);
+      large.send(wildcardTopic);
+
+      byte[] withoutReason = small.readPacket();
+      assertThat(RawClient.type(withoutReason)).isEqualTo(DISCONNECT);
+      assertThat(RawPackets.disconnectReason(withoutReason)).isEqualTo(0x90);
+      assertThat(withoutReason.length).isLessThanOrEqualTo(16);
+      byte[] withReason = large.readPacket();
+      assertThat(RawPackets.disconnectReason(withReason)).isEqualTo(0x90);
+      assertThat(withReason.length).as("the Reason String is there when it fits").isGreaterThan(16);
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder v5(String id) {
