@@ -164,8 +164,7 @@ public final class NettyMqttChannel implements ClientChannel {
 
   /** Size in bytes of a whole packet: fixed-header byte, Remaining Length varint, then the rest. */
   static int packetSize(int remainingLength) {
-    int lengthBytes = remainingLength < 128 ? 1 : remainingLength < 16_384 ? 2 : remainingLength < 2_097_152 ? 3 : 4;
-    return 1 + lengthBytes + remainingLength;
+    return 1 + Properties.varIntLength(remainingLength) + remainingLength;
   }
 
   private void onDecodeFailure(MqttMessage m, Throwable cause) {

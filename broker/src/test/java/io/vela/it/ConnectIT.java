@@ -577,8 +577,8 @@ class ConnectIT {
   }
 
   @Test
-  @DisplayName("[MQTT-3.1.2-24] MQTT 5: a DISCONNECT to a client with a small Maximum Packet Size leaves out the Reason "
-      + "String rather than exceed it")
+  @DisplayName("[MQTT-3.1.2-24] MQTT 5: a DISCONNECT to a client with a small Maximum Packet Size leaves out the "
+      + "Reason String rather than exceed it")
   void mqtt5_3_1_2_24_disconnectReasonStringIsLeftOutWhenTooLarge() throws Exception {
     try (RawClient small = new RawClient(broker.host(), broker.port());
          RawClient large = new RawClient(broker.host(), broker.port())) {
