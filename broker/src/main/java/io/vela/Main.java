@@ -68,19 +68,20 @@ public final class Main implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: disconnecting clients");
-      boolean clean = false;
+      int exitCode = EXIT_START;
       try {
         broker.stop().toCompletionStage().toCompletableFuture().get(cfg.shutdownTimeoutSeconds + 5L,
             TimeUnit.SECONDS);
         LOG.info("stopped");
-        clean = true;
+        exitCode = 0;
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());
       } finally {
         stopped.countDown();
       }
-      // a signal-initiated stop that completed is a normal exit: 0, not the JVM's 128+signal; 1 if it did not
-      Runtime.getRuntime().halt(clean ? 0 : EXIT_START);
+      // The JVM reports 128 + signal (143 for SIGTERM) whatever a hook does; a graceful stop is a normal end for an
+      // operator or a service manager, so say how it went: 0 when it completed, 1 when it did not.
+      Runtime.getRuntime().halt(exitCode);
     }, "vela-shutdown"));
     stopped.await();
     return 0;

@@ -43,6 +43,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.vela.api.Message;
 import io.vela.api.PublishProperties;
@@ -62,6 +63,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The MQTT adapter for any Vert.x socket: Netty's MQTT codec in the socket's pipeline (the same foundation
@@ -84,18 +86,28 @@ public final class NettyMqttChannel implements ClientChannel {
   /** The user event our relay sends instead of Netty's IdleStateEvent (which Vert.x answers by closing). */
   private static final Object KEEP_ALIVE_EXPIRED = new Object();
 
+  /** Where Netty's MQTT codec keeps the protocol version of the last CONNECT it decoded on a channel. */
+  private static final AttributeKey<io.netty.handler.codec.mqtt.MqttVersion> CODEC_VERSION =
+      AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+  /** Netty's decoder refuses wildcards in a PUBLISH topic with a DecoderException starting so. */
+  private static final String NETTY_WILDCARD_TOPIC = "invalid publish topic name";
+
   private final NetSocketInternal socket;
   private final Context context;
   private final String remoteAddress;
+  private final int maxPacketSize;
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
-  /** The client's Maximum Packet Size from its MQTT 5 CONNECT, 0 when it set none. */
+  private boolean connectSeen;
+  /** MQTT 5 Maximum Packet Size the client announced; 0 = no limit. */
   private long clientMaximumPacketSize;
   private boolean closed;
 
-  private NettyMqttChannel(NetSocketInternal socket, Context context) {
+  private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize) {
     this.socket = socket;
     this.context = context;
+    this.maxPacketSize = maxPacketSize;
     this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
   }
 
@@ -115,7 +127,7 @@ public final class NettyMqttChannel implements ClientChannel {
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
-    return new NettyMqttChannel(socket, context);
+    return new NettyMqttChannel(socket, context, maxPacketSize);
   }
 
   /** Starts delivering decoded packets to {@code packetHandler}. */
@@ -146,7 +158,14 @@ public final class NettyMqttChannel implements ClientChannel {
       }
       DecoderResult result = m.decoderResult();
       if (result.isFailure()) {
-        onDecodeFailure(result.cause());
+        onDecodeFailure(m, result.cause());
+        return;
+      }
+      int size = packetSize(m.fixedHeader().remainingLength());
+      if (size > maxPacketSize) {
+        // the decoder only bounds the Remaining Length; Maximum Packet Size counts the whole packet (MQTT 5 2.1.4)
+        handler.onProtocolViolation(ReasonCode.PACKET_TOO_LARGE, "packet of " + size + " bytes exceeds "
+            + maxPacketSize);
         return;
       }
       dispatch(m);
@@ -161,8 +180,19 @@ public final class NettyMqttChannel implements ClientChannel {
     }
   }
 
-  private void onDecodeFailure(Throwable cause) {
-    if (cause instanceof MqttUnacceptableProtocolVersionException) {
+  /** Size in bytes of a whole packet: fixed-header byte, Remaining Length varint, then the rest. */
+  static int packetSize(int remainingLength) {
+    return 1 + Properties.variableByteIntegerLength(remainingLength) + remainingLength;
+  }
+
+  private void onDecodeFailure(MqttMessage m, Throwable cause) {
+    boolean connect = m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.CONNECT;
+    if (connect && connectSeen) {
+      // whatever is wrong with it, a second CONNECT gets no CONNACK: it is a protocol violation [MQTT-3.1.0-2]
+      socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
+      handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2] (" + cause.getMessage()
+          + ")");
+    } else if (cause instanceof MqttUnacceptableProtocolVersionException) {
       // [MQTT-3.1.2-2]: CONNACK 0x01 (0x84 in MQTT 5 terms), then close
       writeConnAckAndClose(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
       handler.onProtocolViolation(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "unsupported protocol name or level");
@@ -173,6 +203,10 @@ public final class NettyMqttChannel implements ClientChannel {
       handler.onProtocolViolation(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier rejected");
     } else if (cause instanceof TooLongFrameException) {
       handler.onProtocolViolation(ReasonCode.PACKET_TOO_LARGE, String.valueOf(cause.getMessage()));
+    } else if (m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.PUBLISH
+        && cause.getMessage() != null && cause.getMessage().startsWith(NETTY_WILDCARD_TOPIC)) {
+      // well formed, but a topic name the protocol does not allow: Topic Name invalid, not Malformed [MQTT-3.3.2-2]
+      handler.onProtocolViolation(ReasonCode.TOPIC_NAME_INVALID, cause.getMessage());
     } else {
       handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
     }
@@ -188,7 +222,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private void dispatch(MqttMessage m) {
     MqttMessageType type = m.fixedHeader().messageType();
     switch (type) {
-      case CONNECT -> handler.onConnect(toConnect((MqttConnectMessage) m));
+      case CONNECT -> onConnect((MqttConnectMessage) m);
       case PUBLISH -> onPublish((MqttPublishMessage) m);
       case PUBACK -> handler.onPubAck(messageId(m));
       case PUBREC -> handler.onPubRec(messageId(m), replyReason(m));
@@ -215,12 +249,74 @@ public final class NettyMqttChannel implements ClientChannel {
     return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r ? r.reasonCode() & 0xFF : 0;
   }
 
+  private void onConnect(MqttConnectMessage m) {
+    String contradiction = connectSeen ? null : contradictoryFlags(m.variableHeader());
+    if (contradiction != null) {
+      // a CONNECT that does not conform is not answered with a CONNACK [MQTT-3.1.4-1]
+      handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, contradiction);
+      return;
+    }
+    String forbidden = connectSeen ? null : forbiddenPropertyValue(m.variableHeader());
+    if (forbidden != null) {
+      handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, forbidden);
+      return;
+    }
+    handler.onConnect(toConnect(m));
+  }
+
+  /** MQTT 5 CONNECT property values the spec (3.1.2.11) calls a Protocol Error; null when there is none. */
+  private static String forbiddenPropertyValue(MqttConnectVariableHeader vh) {
+    if (vh.version() != MqttVersion.V5.level() || vh.properties() == null) {
+      return null;
+    }
+    MqttProperties props = vh.properties();
+    Integer receiveMaximum = Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM);
+    if (receiveMaximum != null && receiveMaximum == 0) {
+      return "Receive Maximum 0";
+    }
+    Integer maximumPacketSize = Properties.integer(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
+    if (maximumPacketSize != null && maximumPacketSize == 0) {
+      return "Maximum Packet Size 0";
+    }
+    for (MqttPropertyType flag : new MqttPropertyType[] {MqttPropertyType.REQUEST_PROBLEM_INFORMATION,
+        MqttPropertyType.REQUEST_RESPONSE_INFORMATION}) {
+      Integer v = Properties.integer(props, flag);
+      if (v != null && v != 0 && v != 1) {
+        return flag + " " + v + " (only 0 or 1)";
+      }
+    }
+    return null;
+  }
+
+  /** The connect-flag rules Netty's decoder leaves to us; null when the flags are consistent. */
+  private static String contradictoryFlags(MqttConnectVariableHeader vh) {
+    if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
+      return "will QoS or will retain set without the will flag [MQTT-3.1.2-13] [MQTT-3.1.2-15]";
+    }
+    if (vh.isWillFlag() && vh.willQos() == 3) {
+      return "will QoS 3 [MQTT-3.1.2-14]";
+    }
+    if (vh.version() < MqttVersion.V5.level() && vh.hasPassword() && !vh.hasUserName()) {
+      return "password without user name [MQTT-3.1.2-22]";
+    }
+    return null;
+  }
+
   private Connect toConnect(MqttConnectMessage m) {
     MqttConnectVariableHeader vh = m.variableHeader();
     MqttConnectPayload p = m.payload();
-    version = MqttVersion.ofLevel(vh.version());
+    MqttVersion claimed = MqttVersion.ofLevel(vh.version());
+    boolean first = !connectSeen;
+    if (!first) {
+      // a second CONNECT (the handler refuses it) must not change the protocol we speak on this connection: Netty's
+      // codec switched to the level it claims, switch it back so a DISCONNECT is still encoded for our version
+      socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
+    } else {
+      connectSeen = true;
+      version = claimed;
+    }
     MqttProperties props = vh.properties() == null ? MqttProperties.NO_PROPERTIES : vh.properties();
-    boolean v5 = version == MqttVersion.V5;
+    boolean v5 = claimed == MqttVersion.V5;
     Will will = null;
     if (vh.isWillFlag()) {
       MqttProperties wp = p.willProperties() == null ? MqttProperties.NO_PROPERTIES : p.willProperties();
@@ -232,11 +328,13 @@ public final class NettyMqttChannel implements ClientChannel {
     Long expiry = v5 ? Properties.unsignedInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL) : null;
     Integer receiveMax = v5 ? Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
     Long maxPacket = v5 ? Properties.unsignedInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
-    clientMaximumPacketSize = maxPacket == null ? 0 : maxPacket;
+    if (first && maxPacket != null) {
+      clientMaximumPacketSize = maxPacket;
+    }
     Integer aliasMax = v5 ? Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
     Integer problemInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION) : null;
     Integer responseInfo = v5 ? Properties.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION) : null;
-    return new Connect(version,
+    return new Connect(claimed,
         p.clientIdentifier() == null ? "" : p.clientIdentifier(),
         vh.isCleanSession(),
         vh.keepAliveTimeSeconds(),
@@ -244,13 +342,21 @@ public final class NettyMqttChannel implements ClientChannel {
         vh.hasPassword() ? p.passwordInBytes() : null,
         will,
         expiry == null ? 0 : expiry,
-        receiveMax == null || receiveMax == 0 ? 65535 : receiveMax,
+        receiveMax == null ? 65535 : receiveMax,
         maxPacket == null ? 0 : maxPacket,
         aliasMax == null ? 0 : aliasMax,
         problemInfo == null || problemInfo != 0,
         responseInfo != null && responseInfo != 0,
         v5 ? Properties.string(props, MqttPropertyType.AUTHENTICATION_METHOD) : null,
         v5 ? Properties.userProperties(props) : List.of());
+  }
+
+  private static io.netty.handler.codec.mqtt.MqttVersion nettyVersion(MqttVersion v) {
+    return switch (v) {
+      case V3_1 -> io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1;
+      case V3_1_1 -> io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1;
+      case V5 -> io.netty.handler.codec.mqtt.MqttVersion.MQTT_5;
+    };
   }
 
   private void onPublish(MqttPublishMessage p) {
@@ -474,7 +580,9 @@ public final class NettyMqttChannel implements ClientChannel {
       return close();
     }
     MqttProperties props = MqttProperties.NO_PROPERTIES;
-    if (reasonString != null) {
+    // the Reason String is left out rather than exceed the client's Maximum Packet Size [MQTT-3.1.2-24]
+    if (reasonString != null && (clientMaximumPacketSize == 0
+        || packetSize(2 + 3 + ByteBufUtil.utf8Bytes(reasonString)) <= clientMaximumPacketSize)) {
       props = new MqttProperties();
       props.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reasonString));
     }
@@ -498,14 +606,14 @@ public final class NettyMqttChannel implements ClientChannel {
   }
 
   @Override
-  public void readIdleTimeout(int seconds) {
+  public void readIdleTimeoutMillis(long millis) {
     ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
     if (pipeline.get(IDLE) != null) {
       pipeline.remove(IDLE);
       pipeline.remove(IDLE_RELAY);
     }
-    if (seconds > 0) {
-      pipeline.addBefore(DECODER, IDLE, new IdleStateHandler(seconds, 0, 0));
+    if (millis > 0) {
+      pipeline.addBefore(DECODER, IDLE, new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
       pipeline.addAfter(IDLE, IDLE_RELAY, new KeepAliveRelay());
     }
   }

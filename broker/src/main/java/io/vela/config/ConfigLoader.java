@@ -70,7 +70,7 @@ public final class ConfigLoader {
     ObjectNode tree = readTree(yaml, source);
     Map<String, String> origins = applyEnvironment(tree, env);
     VelaConfig config = bind(tree, source, origins);
-    ConfigValidator.validate(config);
+    ConfigValidator.validate(config, origins);
     return config;
   }
 

@@ -3,7 +3,10 @@ package io.vela.config;
 import java.util.Map;
 import java.util.Set;
 
-/** Range and consistency checks after binding; each failure names the key. */
+/**
+ * Range and consistency checks after binding; each failure names the key, and the environment variable when one set
+ * it.
+ */
 final class ConfigValidator {
 
   static final Set<String> LISTENER_TYPES = Set.of("tcp");
@@ -12,7 +15,8 @@ final class ConfigValidator {
   private ConfigValidator() {
   }
 
-  static void validate(VelaConfig c) {
+  /** @param origins dotted key to the environment variable that set it (for messages) */
+  static void validate(VelaConfig c, Map<String, String> origins) {
     if (c.listeners == null || c.listeners.isEmpty()) {
       throw new ConfigException("config key 'listeners': at least one listener is needed");
     }
@@ -20,53 +24,57 @@ final class ConfigValidator {
       String key = "listeners." + e.getKey();
       ListenerConfig l = e.getValue();
       if (l == null) {
-        throw new ConfigException("config key '" + key + "': expected a section (type, bind, port, ...)");
+        throw error(origins, key, "expected a section (type, bind, port, ...)");
       }
       if (l.type == null) {
         l.type = e.getKey();
       }
       if (PLANNED_LISTENER_TYPES.contains(l.type)) {
-        throw new ConfigException("config key '" + key + ".type': listener type '" + l.type
+        throw error(origins, key + ".type", "listener type '" + l.type
             + "' is not available yet in this version (supported: tcp)");
       }
       if (!LISTENER_TYPES.contains(l.type)) {
-        throw new ConfigException("config key '" + key + ".type': unknown listener type '" + l.type
-            + "' (supported: tcp)");
+        throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp)");
       }
-      range(key + ".port", l.port, 0, 65535);
+      range(origins, key + ".port", l.port, 0, 65535);
       if (l.bind == null || l.bind.isBlank()) {
-        throw new ConfigException("config key '" + key + ".bind': an address is needed, e.g. 0.0.0.0 or 127.0.0.1");
+        throw error(origins, key + ".bind", "an address is needed, e.g. 0.0.0.0 or 127.0.0.1");
       }
     }
     MqttConfig m = c.mqtt;
     if (m == null) {
       throw new ConfigException("config key 'mqtt': expected a section");
     }
-    range("mqtt.max-packet-size", m.maxPacketSize, 64, 268_435_455);
-    range("mqtt.max-client-id-length", m.maxClientIdLength, 23, 65535);
-    range("mqtt.connect-timeout-seconds", m.connectTimeoutSeconds, 1, 3600);
-    range("mqtt.max-keep-alive-seconds", m.maxKeepAliveSeconds, 0, 65535);
-    range("mqtt.receive-maximum", m.receiveMaximum, 1, 65535);
-    range("mqtt.max-inflight", m.maxInflight, 1, 65535);
-    range("mqtt.publisher-backpressure-ms", m.publisherBackpressureMs, 0, 3_600_000);
-    range("mqtt.max-queued-messages", m.maxQueuedMessages, 0, Integer.MAX_VALUE);
-    range("mqtt.max-session-expiry-seconds", m.maxSessionExpirySeconds, 0, 0xFFFFFFFFL);
-    range("mqtt.max-qos", m.maxQos, 0, 2);
+    range(origins, "mqtt.max-packet-size", m.maxPacketSize, 64, 268_435_455);
+    range(origins, "mqtt.max-client-id-length", m.maxClientIdLength, 23, 65535);
+    range(origins, "mqtt.connect-timeout-seconds", m.connectTimeoutSeconds, 1, 3600);
+    range(origins, "mqtt.max-keep-alive-seconds", m.maxKeepAliveSeconds, 0, 65535);
+    range(origins, "mqtt.receive-maximum", m.receiveMaximum, 1, 65535);
+    range(origins, "mqtt.max-inflight", m.maxInflight, 1, 65535);
+    range(origins, "mqtt.publisher-backpressure-ms", m.publisherBackpressureMs, 0, 3_600_000);
+    range(origins, "mqtt.max-queued-messages", m.maxQueuedMessages, 0, Integer.MAX_VALUE);
+    range(origins, "mqtt.max-session-expiry-seconds", m.maxSessionExpirySeconds, 0, 0xFFFFFFFFL);
+    range(origins, "mqtt.max-qos", m.maxQos, 0, 2);
     if (m.queueOverflow == null) {
-      throw new ConfigException("config key 'mqtt.queue-overflow': expected drop-oldest or drop-newest");
+      throw error(origins, "mqtt.queue-overflow", "expected drop-oldest or drop-newest");
     }
     if (c.sys == null) {
       throw new ConfigException("config key 'sys': expected a section");
     }
-    range("sys.interval-seconds", c.sys.intervalSeconds, 1, 86400);
-    range("event-loops", c.eventLoops, 0, 1024);
-    range("shutdown-timeout-seconds", c.shutdownTimeoutSeconds, 0, 3600);
+    range(origins, "sys.interval-seconds", c.sys.intervalSeconds, 1, 86400);
+    range(origins, "event-loops", c.eventLoops, 0, 1024);
+    range(origins, "shutdown-timeout-seconds", c.shutdownTimeoutSeconds, 0, 3600);
   }
 
-  private static void range(String key, long value, long min, long max) {
+  private static void range(Map<String, String> origins, String key, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new ConfigException("config key '" + key + "': " + value + " is out of range (" + min + " to " + max
-          + ")");
+      throw error(origins, key, value + " is out of range (" + min + " to " + max + ")");
     }
+  }
+
+  private static ConfigException error(Map<String, String> origins, String key, String problem) {
+    String var = origins.get(key);
+    return new ConfigException((var == null ? "" : "environment variable " + var + ": ") + "config key '" + key
+        + "': " + problem);
   }
 }

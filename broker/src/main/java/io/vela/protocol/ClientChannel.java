@@ -66,9 +66,10 @@ public interface ClientChannel {
 
   /**
    * Closes nothing itself but reports {@link PacketHandler#onKeepAliveTimeout()} when nothing was read for
-   * {@code seconds}; 0 turns the check off.
+   * {@code millis} milliseconds; 0 turns the check off. Milliseconds, because 1.5 x keep-alive is not a whole number
+   * of seconds for odd keep-alive values.
    */
-  void readIdleTimeout(int seconds);
+  void readIdleTimeoutMillis(long millis);
 
   /** Stops delivering inbound packets until {@link #resumeReading()} (used while a CONNECT is being processed). */
   void pauseReading();

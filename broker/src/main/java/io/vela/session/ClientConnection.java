@@ -225,7 +225,7 @@ public final class ClientConnection implements PacketHandler {
     registry.metrics().connectionsCurrent.incrementAndGet();
     registry.metrics().connectionsTotal.increment();
     if (keepAliveSeconds > 0) {
-      channel.readIdleTimeout((int) Math.ceil(keepAliveSeconds * 1.5)); // [MQTT-3.1.2-24]
+      channel.readIdleTimeoutMillis(keepAliveSeconds * 1500L); // 1.5 x keep-alive [MQTT-3.1.2-24]
     }
     LOG.debug("clientId={} address={} connected (MQTT {}, clean={}, present={}, keepAlive={})", clientId,
         channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
@@ -260,6 +260,9 @@ public final class ClientConnection implements PacketHandler {
     }
     Message message = received.withPublisherId(clientId);
     registry.metrics().publishReceived.increment();
+    if (malformedText("topic name", message.topic())) {
+      return;
+    }
     if (!Topics.isValidTopicName(message.topic())) {
       violation(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH [MQTT-3.3.2-2]");
       return;
@@ -394,13 +397,18 @@ public final class ClientConnection implements PacketHandler {
       violation(ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without topic filters [MQTT-3.8.3-3]");
       return;
     }
+    for (TopicSubscription ts : subscriptions) {
+      if (malformedText("topic filter", ts.filter())) {
+        return;
+      }
+    }
     List<ReasonCode> reasons = new ArrayList<>(subscriptions.size());
     List<Runnable> retainedSends = new ArrayList<>();
     for (TopicSubscription ts : subscriptions) {
       String filter = ts.filter();
       if (!Topics.isValidFilter(filter)) {
         if (!v5()) {
-          violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid topic filter [MQTT-4.7.1-1]");
+          violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid topic filter [MQTT-4.7.1-2] [MQTT-4.7.1-3]");
           return;
         }
         reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
@@ -438,6 +446,11 @@ public final class ClientConnection implements PacketHandler {
     if (filters.isEmpty()) {
       violation(ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without topic filters [MQTT-3.10.3-2]");
       return;
+    }
+    for (String filter : filters) {
+      if (malformedText("topic filter", filter)) {
+        return;
+      }
     }
     List<ReasonCode> reasons = new ArrayList<>(filters.size());
     for (String filter : filters) {
@@ -490,6 +503,20 @@ public final class ClientConnection implements PacketHandler {
     LOG.debug("clientId={} DISCONNECT ({})", clientId, reason);
     state = State.CLOSING;
     channel.close();
+  }
+
+  /**
+   * Ill-formed UTF-8 (which the codec decodes to U+FFFD) or U+0000 in a string makes the whole packet a Malformed
+   * Packet [MQTT-1.5.4-1] [MQTT-1.5.4-2] (MQTT 3.1.1: [MQTT-1.5.3-1] [MQTT-1.5.3-2]), whatever the field.
+   *
+   * @return true if {@code text} was refused and the connection is being closed
+   */
+  private boolean malformedText(String field, String text) {
+    if (Topics.isValidUtf8Text(text)) {
+      return false;
+    }
+    violation(ReasonCode.MALFORMED_PACKET, field + " is not well-formed UTF-8 or contains U+0000 [MQTT-1.5.4-1]");
+    return true;
   }
 
   @Override

@@ -73,8 +73,13 @@ public final class SessionRegistry {
     return sessions.containsKey(clientId);
   }
 
+  /**
+   * A client id for a client that sent none: 23 characters from [0-9a-z], the longest a server must always accept
+   * [MQTT-3.1.3-5], so it passes any mqtt.max-client-id-length and an MQTT 5 client can reconnect with it; about 70
+   * random bits (of a random UUID) make a clash with a live session negligible.
+   */
   String newClientId() {
-    return "vela-" + UUID.randomUUID().toString().replace("-", "");
+    return "vela" + UUID.randomUUID().toString().replace("-", "").substring(0, 19);
   }
 
   void track(ClientConnection c) {

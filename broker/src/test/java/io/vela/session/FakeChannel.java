@@ -120,7 +120,7 @@ final class FakeChannel implements ClientChannel {
   }
 
   @Override
-  public void readIdleTimeout(int seconds) {
+  public void readIdleTimeoutMillis(long millis) {
   }
 
   @Override
