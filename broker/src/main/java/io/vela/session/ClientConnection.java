@@ -295,7 +295,7 @@ public final class ClientConnection implements PacketHandler {
         }
         if (session.awaitingRelease().size() >= config.receiveMaximum) {
           violation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + config.receiveMaximum
-              + " QoS 2 messages awaiting PUBREL [MQTT-3.3.4-9]");
+              + " QoS 2 messages awaiting PUBREL [MQTT-3.3.4-7]");
           return;
         }
         int n = allowed ? route(message) : 0;
@@ -492,7 +492,7 @@ public final class ClientConnection implements PacketHandler {
     if (sessionExpiryInterval != null) {
       if (requestedExpiry == 0 && sessionExpiryInterval != 0) {
         violation(ReasonCode.PROTOCOL_ERROR, "Session Expiry Interval set at DISCONNECT after 0 at CONNECT "
-            + "[MQTT-3.14.2-2]");
+            + "(MQTT 5 section 3.14.2.2.2)");
         return;
       }
       session.expirySeconds(Math.min(sessionExpiryInterval, config.maxSessionExpirySeconds));
