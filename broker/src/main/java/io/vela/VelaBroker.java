@@ -5,6 +5,7 @@ import io.vela.config.VelaConfig;
 import io.vela.metrics.BrokerMetrics;
 import io.vela.routing.Dispatcher;
 import io.vela.routing.RetainedStore;
+import io.vela.routing.ShareStrategy;
 import io.vela.routing.SubscriptionTrie;
 import io.vela.session.SessionRegistry;
 import io.vela.transport.TcpListenerVerticle;
@@ -44,7 +45,8 @@ public final class VelaBroker {
     this.config = config;
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
-    Dispatcher dispatcher = new Dispatcher(new SubscriptionTrie(), new RetainedStore());
+    Dispatcher dispatcher = new Dispatcher(new SubscriptionTrie(
+        ShareStrategy.valueOf(config.mqtt.sharedSubscriptions.strategy.name())), new RetainedStore());
     this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics);
   }
 

@@ -26,6 +26,22 @@ public interface Subscriber {
   void deliver(Message message, int qos, boolean retainFlag, int[] subscriptionIds);
 
   /**
+   * Delivers one message that a shared subscription group chose this subscriber for. A subscriber that can leave
+   * with messages undelivered hands them back with {@link ShareGroup#redeliver}; the default simply delivers.
+   */
+  default void deliverShared(Message message, int qos, boolean retainFlag, int[] subscriptionIds, ShareGroup group) {
+    deliver(message, qos, retainFlag, subscriptionIds);
+  }
+
+  /**
+   * True while the subscriber can take a message at once (a session with a live connection). Shared subscription
+   * groups prefer online members. May be called from any thread; a racy answer only affects the choice.
+   */
+  default boolean online() {
+    return true;
+  }
+
+  /**
    * True while this subscriber cannot keep up and wants publishers held back (read from more slowly). May be called
    * from any thread.
    */

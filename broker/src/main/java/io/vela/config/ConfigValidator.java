@@ -58,6 +58,13 @@ final class ConfigValidator {
     if (m.queueOverflow == null) {
       throw error(origins, "mqtt.queue-overflow", "expected drop-oldest or drop-newest");
     }
+    if (m.sharedSubscriptions == null) {
+      throw error(origins, "mqtt.shared-subscriptions", "expected a section (enabled, strategy)");
+    }
+    if (m.sharedSubscriptions.strategy == null) {
+      throw error(origins, "mqtt.shared-subscriptions.strategy",
+          "expected round-robin, random, sticky or hash-client-id");
+    }
     if (c.sys == null) {
       throw new ConfigException("config key 'sys': expected a section");
     }

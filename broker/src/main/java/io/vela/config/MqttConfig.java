@@ -54,6 +54,9 @@ public final class MqttConfig {
   /** Accept clients without a user name (quick start). Real authentication arrives with the auth issue. */
   public boolean allowAnonymous = true;
 
+  /** Shared subscriptions: on/off and how a group picks a member. */
+  public SharedSubscriptionsConfig sharedSubscriptions = new SharedSubscriptionsConfig();
+
   public enum QueueOverflow {
     @JsonProperty("drop-oldest") DROP_OLDEST,
     @JsonProperty("drop-newest") DROP_NEWEST

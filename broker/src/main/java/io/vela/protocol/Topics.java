@@ -7,7 +7,6 @@ package io.vela.protocol;
 public final class Topics {
 
   public static final int MAX_UTF8_LENGTH = 65535;
-  private static final String SHARE_PREFIX = "$share/";
 
   private Topics() {
   }
@@ -74,8 +73,9 @@ public final class Topics {
     return true;
   }
 
+  /** True for filters starting with {@code $share/}, valid or not (see {@link SharedFilter#parse}). */
   public static boolean isSharedFilter(String filter) {
-    return filter.startsWith(SHARE_PREFIX);
+    return filter.startsWith(SharedFilter.PREFIX);
   }
 
   public static boolean hasWildcard(String filter) {

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Routes one PUBLISH: retained update, trie match, one copy per subscriber at the highest matching QoS, deliveries
  * grouped by the subscriber's context — inline for the publisher's own context, one task per other context. The
- * message object (and its payload) is shared by every delivery.
+ * message object (and its payload) is shared by every delivery. Each matching shared subscription group adds one
+ * delivery to the one member it picks.
  */
 public final class Dispatcher {
 
@@ -34,15 +35,24 @@ public final class Dispatcher {
     return retained;
   }
 
-  /** A subscriber's aggregated delivery: highest QoS, retain-as-published if any matching subscription says so. */
+  /**
+   * A subscriber's aggregated delivery: highest QoS, retain-as-published if any matching subscription says so. A
+   * delivery for a shared group stands alone (a non-shared subscription of the same client gets its own copy).
+   */
   private static final class Delivery {
     final Subscriber subscriber;
+    final SharedGroup group;
     int qos;
     boolean retainAsPublished;
     int[] subscriptionIds = NO_IDS;
 
     Delivery(Subscriber subscriber) {
+      this(subscriber, null);
+    }
+
+    Delivery(Subscriber subscriber, SharedGroup group) {
       this.subscriber = subscriber;
+      this.group = group;
     }
 
     void add(SubscriptionOptions o) {
@@ -56,8 +66,13 @@ public final class Dispatcher {
     }
 
     void run(Message message) {
-      subscriber.deliver(message, Math.min(message.qos(), qos), retainAsPublished && message.retain(),
-          subscriptionIds);
+      int q = Math.min(message.qos(), qos);
+      boolean retain = retainAsPublished && message.retain();
+      if (group == null) {
+        subscriber.deliver(message, q, retain, subscriptionIds);
+      } else {
+        subscriber.deliverShared(message, q, retain, subscriptionIds, group);
+      }
     }
   }
 
@@ -76,14 +91,16 @@ public final class Dispatcher {
    * Routes {@code message} and reports each matched subscriber that wants backpressure (never the publisher itself)
    * to {@code congested}, so the caller can stop reading from the publisher until it drains.
    *
-   * @return how many subscribers it was delivered to
+   * @return how many deliveries were made (subscribers plus shared groups)
    */
   public int publish(Message message, Consumer<Subscriber> congested) {
     if (message.retain()) {
       retained.update(message);
     }
-    List<Subscription> matches = trie.match(message.topic());
-    if (matches.isEmpty()) {
+    List<Subscription> matches = new ArrayList<>(4);
+    List<SharedGroup> groups = new ArrayList<>(0);
+    trie.match(message.topic(), matches, groups);
+    if (matches.isEmpty() && groups.isEmpty()) {
       return 0;
     }
     Map<Subscriber, Delivery> bySubscriber = new IdentityHashMap<>(matches.size() * 2);
@@ -94,13 +111,27 @@ public final class Dispatcher {
       }
       bySubscriber.computeIfAbsent(s.subscriber(), Delivery::new).add(o);
     }
-    if (bySubscriber.isEmpty()) {
+    List<Delivery> deliveries = new ArrayList<>(bySubscriber.size() + groups.size());
+    deliveries.addAll(bySubscriber.values());
+    for (SharedGroup g : groups) {
+      // one member per group and message (MQTT 5 4.8.2); No Local cannot be set on a shared subscription
+      SharedGroup.Member m = g.choose(message.publisherId());
+      if (m != null) {
+        Delivery d = new Delivery(m.subscriber(), g);
+        SubscriptionOptions o = m.subscription().options();
+        d.qos = o.qos();
+        d.retainAsPublished = o.retainAsPublished();
+        d.subscriptionIds = m.subscriptionIds(); // shared, never written
+        deliveries.add(d);
+      }
+    }
+    if (deliveries.isEmpty()) {
       return 0;
     }
     Context current = Vertx.currentContext();
     List<Delivery> inline = null;
     Map<Context, List<Delivery>> byContext = null;
-    for (Delivery d : bySubscriber.values()) {
+    for (Delivery d : deliveries) {
       Context ctx = d.subscriber.context();
       if (ctx == current) {
         if (inline == null) {
@@ -131,12 +162,13 @@ public final class Dispatcher {
     }
     if (congested != null) {
       long now = System.nanoTime();
-      for (Subscriber s : bySubscriber.keySet()) {
+      for (Delivery d : deliveries) {
+        Subscriber s = d.subscriber;
         if (s.wantsBackpressure(now) && !s.id().equals(message.publisherId())) {
           congested.accept(s);
         }
       }
     }
-    return bySubscriber.size();
+    return deliveries.size();
   }
 }

@@ -12,6 +12,7 @@ import io.vela.protocol.Connect;
 import io.vela.protocol.MqttVersion;
 import io.vela.protocol.PacketHandler;
 import io.vela.protocol.ReasonCode;
+import io.vela.protocol.SharedFilter;
 import io.vela.protocol.TopicSubscription;
 import io.vela.protocol.Topics;
 import io.vela.protocol.Will;
@@ -220,7 +221,7 @@ public final class ClientConnection implements PacketHandler {
         config.retainAvailable,
         true,
         true,
-        false,
+        config.sharedSubscriptions.enabled,
         0));
     registry.metrics().connectionsCurrent.incrementAndGet();
     registry.metrics().connectionsTotal.increment();
@@ -401,6 +402,11 @@ public final class ClientConnection implements PacketHandler {
       if (malformedText("topic filter", ts.filter())) {
         return;
       }
+      if (ts.options().noLocal() && Topics.isSharedFilter(ts.filter()) && config.sharedSubscriptions.enabled) {
+        violation(ReasonCode.PROTOCOL_ERROR, "No Local set on shared subscription " + ts.filter()
+            + " [MQTT-3.8.3-4]");
+        return;
+      }
     }
     List<ReasonCode> reasons = new ArrayList<>(subscriptions.size());
     List<Runnable> retainedSends = new ArrayList<>();
@@ -414,9 +420,21 @@ public final class ClientConnection implements PacketHandler {
         reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
         continue;
       }
-      if (Topics.isSharedFilter(filter)) {
-        reasons.add(v5() ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.UNSPECIFIED_ERROR);
-        continue;
+      boolean shared = Topics.isSharedFilter(filter);
+      if (shared) {
+        if (!config.sharedSubscriptions.enabled) {
+          reasons.add(v5() ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.UNSPECIFIED_ERROR);
+          continue;
+        }
+        if (SharedFilter.parse(filter) == null) {
+          if (!v5()) {
+            violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid shared subscription filter [MQTT-4.8.2-1] "
+                + "[MQTT-4.8.2-2]");
+            return;
+          }
+          reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
+          continue;
+        }
       }
       SubscriptionOptions req = ts.options();
       int granted = Math.min(req.qos(), config.maxQos);
@@ -425,6 +443,9 @@ public final class ClientConnection implements PacketHandler {
       boolean isNew = session.subscribe(filter, opts);
       reasons.add(granted == 0 ? ReasonCode.SUCCESS : granted == 1 ? ReasonCode.GRANTED_QOS_1
           : ReasonCode.GRANTED_QOS_2);
+      if (shared) {
+        continue; // no retained messages on a shared subscription (MQTT 5 section 4.8.2)
+      }
       if (opts.retainHandling() == 0 || (opts.retainHandling() == 1 && isNew)) {
         int[] ids = opts.subscriptionId() == 0 ? new int[0] : new int[] {opts.subscriptionId()};
         retainedSends.add(() -> {
@@ -457,6 +478,15 @@ public final class ClientConnection implements PacketHandler {
       if (!Topics.isValidFilter(filter)) {
         if (!v5()) {
           violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid topic filter in UNSUBSCRIBE");
+          return;
+        }
+        reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
+        continue;
+      }
+      if (Topics.isSharedFilter(filter) && config.sharedSubscriptions.enabled && SharedFilter.parse(filter) == null) {
+        if (!v5()) {
+          violation(ReasonCode.TOPIC_FILTER_INVALID, "invalid shared subscription filter in UNSUBSCRIBE "
+              + "[MQTT-4.8.2-2]");
           return;
         }
         reasons.add(ReasonCode.TOPIC_FILTER_INVALID);

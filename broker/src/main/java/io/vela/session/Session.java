@@ -1,12 +1,14 @@
 package io.vela.session;
 
 import io.vela.api.Message;
+import io.vela.api.ShareGroup;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
 import io.vela.config.MqttConfig;
 import io.vela.protocol.ClientChannel;
 import io.vela.protocol.Connect;
 import io.vela.protocol.ReasonCode;
+import io.vela.protocol.Topics;
 import io.vela.protocol.Will;
 import io.vela.routing.Subscription;
 import io.vertx.core.Context;
@@ -41,6 +43,8 @@ public final class Session implements Subscriber {
   private volatile Context context;
 
   private ClientConnection connection;
+  /** connection != null, readable from any thread (shared subscription groups prefer online members). */
+  private volatile boolean online;
   private final Map<String, SubscriptionOptions> subscriptions = new HashMap<>();
   private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
   private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
@@ -64,15 +68,18 @@ public final class Session implements Subscriber {
     final int qos;
     final boolean retain;
     final int[] subscriptionIds;
+    /** The shared subscription group that chose this session for the message, or null. */
+    final ShareGroup group;
     int packetId;
     boolean released; // PUBREC received, PUBREL sent (QoS 2)
     boolean awaitingResend; // sent on an earlier connection, to be resent with DUP once the window has room
 
-    Outbound(Message message, int qos, boolean retain, int[] subscriptionIds) {
+    Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, ShareGroup group) {
       this.message = message;
       this.qos = qos;
       this.retain = retain;
       this.subscriptionIds = subscriptionIds;
+      this.group = group;
     }
   }
 
@@ -104,6 +111,11 @@ public final class Session implements Subscriber {
 
   boolean isConnected() {
     return connection != null;
+  }
+
+  @Override
+  public boolean online() {
+    return online;
   }
 
   long expirySeconds() {
@@ -142,12 +154,35 @@ public final class Session implements Subscriber {
     if (destroyed) {
       return;
     }
-    offer(new Outbound(message, qos, retainFlag, subscriptionIds));
+    offer(new Outbound(message, qos, retainFlag, subscriptionIds, null));
+  }
+
+  /**
+   * A shared subscription group chose this session. If the session has ended meanwhile the message goes back to the
+   * group; if its client is offline and another member is online, to that member; otherwise as any delivery.
+   */
+  @Override
+  public void deliverShared(Message message, int qos, boolean retainFlag, int[] subscriptionIds, ShareGroup group) {
+    if (!onOwner()) {
+      Context owner = context;
+      owner.runOnContext(v -> deliverShared(message, qos, retainFlag, subscriptionIds, group));
+      return;
+    }
+    if (destroyed) {
+      if (!group.redeliver(message, this)) {
+        registry.metrics().drop("shared-no-member");
+      }
+      return;
+    }
+    if (connection == null && group.redeliverToOnline(message, this)) {
+      return;
+    }
+    offer(new Outbound(message, qos, retainFlag, subscriptionIds, group));
   }
 
   /** Sends a retained message right after SUBSCRIBE (RETAIN flag set, [MQTT-3.3.1-8]). */
   void deliverRetained(Message message, int qos, int[] subscriptionIds) {
-    offer(new Outbound(message, Math.min(qos, message.qos()), true, subscriptionIds));
+    offer(new Outbound(message, Math.min(qos, message.qos()), true, subscriptionIds, null));
   }
 
   private void offer(Outbound out) {
@@ -350,7 +385,38 @@ public final class Session implements Subscriber {
 
   boolean unsubscribe(String filter) {
     subscriptions.remove(filter);
-    return registry.dispatcher().trie().unsubscribe(clientId, filter);
+    boolean existed = registry.dispatcher().trie().unsubscribe(clientId, filter);
+    if (existed && Topics.isSharedFilter(filter)) {
+      handBackQueued(out -> out.group.sharedFilter().equals(filter), HandBack.ANY_MEMBER);
+    }
+    return existed;
+  }
+
+  /** To whom {@link #handBackQueued} may give a message. */
+  private enum HandBack { ANY_MEMBER, ONLINE_MEMBER }
+
+  /**
+   * Gives queued (never sent) messages that a shared group chose this session for back to their group, for another
+   * member; a message no other member can take stays queued here.
+   */
+  private void handBackQueued(java.util.function.Predicate<Outbound> which, HandBack to) {
+    int handedBack = 0;
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound out = it.next();
+      if (out.group == null || !which.test(out)) {
+        continue;
+      }
+      boolean taken = to == HandBack.ANY_MEMBER ? out.group.redeliver(out.message, this)
+          : out.group.redeliverToOnline(out.message, this);
+      if (taken) {
+        it.remove();
+        handedBack++;
+      }
+    }
+    if (handedBack > 0) {
+      LOG.debug("clientId={} handed {} queued shared-subscription messages to other members", clientId, handedBack);
+      updateCongestion();
+    }
   }
 
   // ---------------------------------------------------------------- connection lifecycle (owner context)
@@ -362,6 +428,7 @@ public final class Session implements Subscriber {
    */
   void attach(ClientConnection conn, boolean resumed, Connect connect) {
     this.connection = conn;
+    this.online = true;
     this.inflightLimit = Math.max(1, Math.min(config.maxInflight, connect.receiveMaximum()));
     awaitingResend = 0;
     if (resumed) {
@@ -414,6 +481,7 @@ public final class Session implements Subscriber {
     if (connection != null) {
       ClientConnection old = connection;
       connection = null;
+      online = false;
       updateCongestion();
       Will will = old.takenOver();
       willOnConnectionEnd(will);
@@ -439,11 +507,17 @@ public final class Session implements Subscriber {
       return;
     }
     connection = null;
+    online = false;
     updateCongestion();
     willOnConnectionEnd(will);
     if (expirySeconds == 0) {
       destroy();
-    } else if (expirySeconds < Connect.SESSION_NEVER_EXPIRES) {
+      return;
+    }
+    // never-sent shared messages go to a connected member at once; what is in flight waits for this client
+    // (QoS 2 must [MQTT-4.8.2-4], QoS 1 may)
+    handBackQueued(out -> true, HandBack.ONLINE_MEMBER);
+    if (expirySeconds < Connect.SESSION_NEVER_EXPIRES) {
       expiryTimer = context.owner().setTimer(expirySeconds * 1000, id -> {
         expiryTimer = -1;
         if (connection == null && !destroyed) {
@@ -508,6 +582,7 @@ public final class Session implements Subscriber {
       return;
     }
     destroyed = true;
+    online = false;
     cancelExpiry();
     publishPendingWill();
     List<String> filters = new ArrayList<>(subscriptions.keySet());
@@ -515,6 +590,7 @@ public final class Session implements Subscriber {
       registry.dispatcher().trie().unsubscribe(clientId, f);
     }
     subscriptions.clear();
+    handBackOnEnd();
     if (!queue.isEmpty()) {
       LOG.debug("clientId={} session ended with {} queued messages", clientId, queue.size());
     }
@@ -524,6 +600,43 @@ public final class Session implements Subscriber {
     awaitingResend = 0;
     awaitingRelease.clear();
     registry.removeSession(this);
+  }
+
+  /**
+   * The session ended (after leaving every group): what shared groups chose it for and it did not finish goes back
+   * to the group for another member, as MQTT 5 section 4.8.2 allows: QoS 1 in flight (the spec says SHOULD) and
+   * everything still queued (never sent). A QoS 2 message sent but not yet answered with PUBREC MUST NOT go to
+   * another member [MQTT-4.8.2-5] and is dropped; one past PUBREC has been received by the client.
+   */
+  private void handBackOnEnd() {
+    int handedBack = 0;
+    for (Outbound out : inflight.values()) {
+      if (out.group == null) {
+        continue;
+      }
+      if (out.qos == 1) {
+        handedBack += handBack(out);
+      } else if (!out.released) {
+        registry.metrics().drop("shared-qos2-session-ended");
+      }
+    }
+    for (Outbound out : queue) {
+      if (out.group != null) {
+        handedBack += handBack(out);
+      }
+    }
+    if (handedBack > 0) {
+      LOG.debug("clientId={} session ended, {} shared-subscription messages handed to other members", clientId,
+          handedBack);
+    }
+  }
+
+  private int handBack(Outbound out) {
+    if (out.group.redeliver(out.message, this)) {
+      return 1;
+    }
+    registry.metrics().drop("shared-no-member");
+    return 0;
   }
 
   /** For tests and the admin API: ids of messages currently in flight, in send order. */

@@ -171,6 +171,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("mqtt.shared-subscriptions: on with round-robin by default; a section in YAML or environment "
+      + "variables; a wrong strategy or a non-section is named")
+  void sharedSubscriptions() {
+    VelaConfig defaults = ConfigLoader.parse("", "defaults", NO_ENV);
+    assertThat(defaults.mqtt.sharedSubscriptions.enabled).isTrue();
+    assertThat(defaults.mqtt.sharedSubscriptions.strategy).isEqualTo(SharedSubscriptionsConfig.Strategy.ROUND_ROBIN);
+    VelaConfig yaml = ConfigLoader.parse("mqtt:\n  shared-subscriptions:\n    enabled: false\n"
+        + "    strategy: hash-client-id\n", "test.yaml", NO_ENV);
+    assertThat(yaml.mqtt.sharedSubscriptions.enabled).isFalse();
+    assertThat(yaml.mqtt.sharedSubscriptions.strategy).isEqualTo(SharedSubscriptionsConfig.Strategy.HASH_CLIENT_ID);
+    VelaConfig env = ConfigLoader.parse("", "test.yaml",
+        Map.of("VELA_MQTT__SHARED_SUBSCRIPTIONS__STRATEGY", "sticky"));
+    assertThat(env.mqtt.sharedSubscriptions.strategy).isEqualTo(SharedSubscriptionsConfig.Strategy.STICKY);
+    failsWith("mqtt:\n  shared-subscriptions:\n    strategy: fastest\n", NO_ENV)
+        .hasMessageContaining("mqtt.shared-subscriptions.strategy")
+        .hasMessageContaining("round-robin, random, sticky, hash-client-id");
+    failsWith("mqtt:\n  shared-subscriptions: true\n", NO_ENV).hasMessageContaining("mqtt.shared-subscriptions");
+    failsWith("mqtt:\n  shared-subscriptions:\n    strategy:\n", NO_ENV)
+        .hasMessageContaining("mqtt.shared-subscriptions.strategy");
+  }
+
+  @Test
   @DisplayName("invalid YAML is refused with the line (and the parser's excerpt of it)")
   void invalidYaml() {
     assertThatThrownBy(() -> ConfigLoader.parse("mqtt:\n  max-qos: [1\n", "test.yaml", NO_ENV))

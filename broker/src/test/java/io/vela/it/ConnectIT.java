@@ -489,13 +489,14 @@ class ConnectIT {
 
   @Test
   @DisplayName("MQTT 5 CONNACK properties reflect the configuration: Receive Maximum, Maximum Packet Size, "
-      + "Retain Available, Maximum QoS; Shared Subscription Available = 0, Topic Alias Maximum = 0")
+      + "Retain Available, Maximum QoS, Shared Subscription Available; Topic Alias Maximum = 0")
   void mqtt5ConnAckPropertiesReflectTheConfiguration() {
     try (TestBroker b = TestBroker.start(c -> {
       c.mqtt.receiveMaximum = 7;
       c.mqtt.maxPacketSize = 4096;
       c.mqtt.retainAvailable = false;
       c.mqtt.maxQos = 1;
+      c.mqtt.sharedSubscriptions.enabled = false;
     })) {
       Mqtt5BlockingClient client = v5(b, "connack-props").buildBlocking();
       Mqtt5ConnAckRestrictions r = client.connect().getRestrictions();
@@ -532,7 +533,7 @@ class ConnectIT {
 
   @Test
   @DisplayName("MQTT 5 CONNACK properties with the default configuration: Receive Maximum 100, Maximum Packet Size "
-      + "1 MiB, Retain Available, Maximum QoS 2, Shared Subscription Available = 0")
+      + "1 MiB, Retain Available, Maximum QoS 2, Shared Subscription Available")
   void mqtt5ConnAckPropertiesWithDefaults() {
     Mqtt5BlockingClient client = v5("connack-defaults").buildBlocking();
     Mqtt5ConnAckRestrictions r = client.connect().getRestrictions();
@@ -541,7 +542,7 @@ class ConnectIT {
     assertThat(r.getMaximumPacketSize()).isEqualTo(1024 * 1024);
     assertThat(r.isRetainAvailable()).isTrue();
     assertThat(r.getMaximumQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
-    assertThat(r.isSharedSubscriptionAvailable()).isFalse();
+    assertThat(r.isSharedSubscriptionAvailable()).isTrue();
   }
 
   @Test

@@ -320,26 +320,6 @@ class SubscribeIT {
     assertThat(echoInbox.next().text()).isEqualTo("theirs");
   }
 
-  @DisplayName("MQTT 5 4.8.2: shared subscriptions are not supported: CONNACK says so, SUBACK answers 0x9E "
-      + "(0x80 for 3.1.1)")
-  @ParameterizedTest(name = "MQTT level {0}")
-  @ValueSource(ints = {4, 5})
-  void sharedSubscriptionsAreRefused(int level) throws Exception {
-    RawClient raw = clients.raw();
-    raw.send(RawPackets.connect(level, unique("raw")).build());
-    RawPackets.ConnAck connAck = RawPackets.connAck(raw.readPacket(), level);
-    if (level == 5) {
-      assertThat(connAck.property(0x2A)).as("Shared Subscription Available").isEqualTo(0);
-    }
-    Map<String, Integer> filters = new LinkedHashMap<>();
-    filters.put("$share/group/" + unique("shared"), 1);
-    filters.put(unique("plain"), 1);
-
-    raw.send(RawPackets.subscribe(level, 1, 0, filters));
-
-    assertThat(RawPackets.subAck(raw.readPacket(), level).codes()).containsExactly(level == 5 ? 0x9E : 0x80, 1);
-  }
-
   @DisplayName("[MQTT-3.8.4-3] a SUBSCRIBE to an existing filter replaces the subscription (here: its QoS)")
   @Test
   void resubscribingReplacesTheSubscription() {
