@@ -489,13 +489,14 @@ class ConnectIT {
 
   @Test
   @DisplayName("MQTT 5 CONNACK properties reflect the configuration: Receive Maximum, Maximum Packet Size, "
-      + "Retain Available, Maximum QoS; Shared Subscription Available = 0, Topic Alias Maximum = 0")
+      + "Retain Available, Maximum QoS, Topic Alias Maximum; Shared Subscription Available = 0")
   void mqtt5ConnAckPropertiesReflectTheConfiguration() {
     try (TestBroker b = TestBroker.start(c -> {
       c.mqtt.receiveMaximum = 7;
       c.mqtt.maxPacketSize = 4096;
       c.mqtt.retainAvailable = false;
       c.mqtt.maxQos = 1;
+      c.mqtt.topicAliasMaximum = 3;
     })) {
       Mqtt5BlockingClient client = v5(b, "connack-props").buildBlocking();
       Mqtt5ConnAckRestrictions r = client.connect().getRestrictions();
@@ -507,7 +508,7 @@ class ConnectIT {
       assertThat(r.isSharedSubscriptionAvailable()).isFalse();
       assertThat(r.isWildcardSubscriptionAvailable()).isTrue();
       assertThat(r.areSubscriptionIdentifiersAvailable()).isTrue();
-      assertThat(r.getTopicAliasMaximum()).isZero();
+      assertThat(r.getTopicAliasMaximum()).isEqualTo(3);
     }
   }
 
