@@ -291,12 +291,16 @@ public final class ClientConnection implements PacketHandler {
     AuthStep step = ar.succeeded() ? ar.result() : null;
     if (step == null || step.kind() == AuthStep.Kind.FAILURE) {
       authPhase = AuthPhase.NONE;
-      String detail = step == null ? "authenticator failed: " + ar.cause() : "authentication failed: "
-          + step.detail();
+      if (step == null) {
+        LOG.warn("clientId={} address={} enhanced authenticator {} failed: {}", clientId, channel.remoteAddress(),
+            method, String.valueOf(ar.cause()));
+      }
+      String detail = step == null ? "authenticator failed" : "authentication failed: " + step.detail();
       if (reauthenticating) {
         reauthenticationFailed(detail);
       } else {
-        refuse(ReasonCode.NOT_AUTHORIZED, detail + " [MQTT-4.12.0-4]");
+        // like the plain authenticator: the broker could not decide (0x88), or it said no (0x87) [MQTT-4.12.0-4]
+        refuse(step == null ? ReasonCode.SERVER_UNAVAILABLE : ReasonCode.NOT_AUTHORIZED, detail);
       }
       return;
     }

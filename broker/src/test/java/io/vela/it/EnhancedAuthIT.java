@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
 class EnhancedAuthIT {
 
   static final String METHOD = "test-challenge";
+  static final String BROKEN = "test-broken";
   static TestBroker broker;
   PubSubClients clients;
 
@@ -53,6 +54,27 @@ class EnhancedAuthIT {
   static void startBroker() {
     broker = TestBroker.start();
     broker.broker().registry().registerEnhancedAuthenticator(new TestChallenge());
+    broker.broker().registry().registerEnhancedAuthenticator(new EnhancedAuthenticator() {
+      @Override
+      public String method() {
+        return BROKEN;
+      }
+
+      @Override
+      public AuthExchange newExchange(Credentials credentials) {
+        return new AuthExchange() {
+          @Override
+          public Future<AuthStep> start(byte[] authData) {
+            return Future.failedFuture(new IllegalStateException("identity provider down (test)"));
+          }
+
+          @Override
+          public Future<AuthStep> continueWith(byte[] authData) {
+            return start(authData);
+          }
+        };
+      }
+    });
   }
 
   @AfterAll
@@ -90,6 +112,27 @@ class EnhancedAuthIT {
     RawPackets.ConnAck ack = RawPackets.connAck(raw.readPacket(), 5);
     assertThat(ack.reasonCode()).isEqualTo(0x87);
     assertThat(raw.closedWithin(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  @DisplayName("an authenticator whose future fails gets CONNACK 0x88 (Server unavailable), not a success")
+  void failingAuthenticatorIsServerUnavailable() throws Exception {
+    RawClient raw = clients.raw();
+    raw.send(V5Packets.connect(unique("eauth-broken"), V5Packets.stringProperty(PROP_AUTHENTICATION_METHOD, BROKEN)));
+    assertThat(RawPackets.connAck(raw.readPacket(), 5).reasonCode()).isEqualTo(0x88);
+    assertThat(raw.closedWithin(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  @DisplayName("an exchange the client never finishes ends with the connect timeout: closed without a CONNACK")
+  void unfinishedExchangeEndsWithTheConnectTimeout() throws Exception {
+    try (TestBroker b = TestBroker.start(c -> c.mqtt.connectTimeoutSeconds = 1);
+         RawClient raw = new RawClient(b.host(), b.port())) {
+      b.broker().registry().registerEnhancedAuthenticator(new TestChallenge());
+      raw.send(connectWithMethod(unique("eauth-slow")));
+      expectAuth(raw, 0x18, "challenge");
+      assertThat(raw.closedWithin(Duration.ofSeconds(5))).as("closed by the connect timeout").isTrue();
+    }
   }
 
   @Test
