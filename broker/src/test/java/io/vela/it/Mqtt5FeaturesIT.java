@@ -277,6 +277,27 @@ class Mqtt5FeaturesIT {
     assertThat(suback[BadPackets.bodyOffset(suback) + 2]).as("SUBACK property length").isZero();
   }
 
+  @Test
+  @DisplayName("Reason Strings (MQTT 5 3.14.2.2.3): a protocol-error DISCONNECT explains itself in a Reason String when "
+      + "the client allows problem information (the default) and carries none when it sent Request Problem "
+      + "Information 0")
+  void mqtt5_3_14_2_2_3_reasonStringOnlyWhenProblemInformationIsAllowed() throws Exception {
+    RawClient allows = rawConnected(clients);
+    allows.send(V5Packets.publish("", 0, 0, utf8("x")));
+    byte[] withReason = allows.readPacket();
+    assertThat(RawPackets.disconnectReason(withReason)).isEqualTo(0x82);
+    assertThat(V5Packets.disconnectHasReasonString(withReason)).as("Reason String present").isTrue();
+
+    RawClient refuses = clients.raw();
+    refuses.send(V5Packets.connect(unique("no-reasons"), V5Packets.byteProperty(PROP_REQUEST_PROBLEM_INFORMATION,
+        0)));
+    assertThat(RawPackets.connAck(refuses.readPacket(), 5).reasonCode()).isZero();
+    refuses.send(V5Packets.publish("", 0, 0, utf8("x")));
+    byte[] without = refuses.readPacket();
+    assertThat(RawPackets.disconnectReason(without)).isEqualTo(0x82);
+    assertThat(V5Packets.disconnectHasReasonString(without)).as("Reason String present").isFalse();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static RawClient rawConnected(PubSubClients on) throws IOException {

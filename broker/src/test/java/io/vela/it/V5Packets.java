@@ -138,6 +138,27 @@ final class V5Packets {
     return off >= packet.length ? 0 : packet[off] & 0xFF;
   }
 
+  /** Whether an MQTT 5 DISCONNECT carries a Reason String property. */
+  static boolean disconnectHasReasonString(byte[] packet) {
+    int off = BadPackets.bodyOffset(packet);
+    if (packet.length <= off + 1 || packet[off + 1] == 0) {
+      return false; // short form, or no properties
+    }
+    int i = off + 1;
+    while ((packet[i] & 0x80) != 0) {
+      i++;
+    }
+    for (i = i + 1; i < packet.length; ) {
+      int id = packet[i] & 0xFF;
+      if (id == PROP_REASON_STRING) {
+        return true;
+      }
+      int length = ((packet[i + 1] & 0xFF) << 8) | (packet[i + 2] & 0xFF); // string-valued properties only
+      i += 3 + length;
+    }
+    return false;
+  }
+
   private static int varInt(DataInputStream in) throws IOException {
     int value = 0;
     int multiplier = 1;
