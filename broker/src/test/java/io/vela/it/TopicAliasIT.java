@@ -90,7 +90,7 @@ class TopicAliasIT {
   @Test
   @DisplayName("[MQTT-3.3.2-8] a PUBLISH with Topic Alias 0 gets DISCONNECT 0x94 (Topic Alias invalid)")
   void mqtt5_3_3_2_8_topicAliasZeroIsRefused() throws Exception {
-    RawClient raw = connected(broker, unique("alias-zero"));
+    RawClient raw = connected(unique("alias-zero"));
     raw.send(V5Packets.publish("alias-in/zero", 0, 0, utf8("x"), V5Packets.twoByteProperty(PROP_TOPIC_ALIAS, 0)));
     expectDisconnect(raw, 0x94);
   }
@@ -113,7 +113,7 @@ class TopicAliasIT {
   @DisplayName("MQTT 5 3.3.2.3.4: an empty topic name with a Topic Alias never set on this connection is a Protocol "
       + "Error: DISCONNECT 0x82")
   void mqtt5_3_3_2_unknownAliasIsAProtocolError() throws Exception {
-    RawClient raw = connected(broker, unique("alias-unknown"));
+    RawClient raw = connected(unique("alias-unknown"));
     raw.send(V5Packets.publish("", 1, 1, utf8("x"), V5Packets.twoByteProperty(PROP_TOPIC_ALIAS, 3)));
     expectDisconnect(raw, 0x82);
   }
@@ -121,7 +121,7 @@ class TopicAliasIT {
   @Test
   @DisplayName("MQTT 5 3.3.2.3.4: an empty topic name without a Topic Alias is a Protocol Error: DISCONNECT 0x82")
   void mqtt5_3_3_2_emptyTopicWithoutAliasIsAProtocolError() throws Exception {
-    RawClient raw = connected(broker, unique("alias-empty"));
+    RawClient raw = connected(unique("alias-empty"));
     raw.send(V5Packets.publish("", 0, 0, utf8("x")));
     expectDisconnect(raw, 0x82);
   }
@@ -131,12 +131,12 @@ class TopicAliasIT {
       + "before reconnecting is unknown after it (DISCONNECT 0x82)")
   void mqtt5_3_3_2_7_aliasesEndWithTheConnection() throws Exception {
     String id = unique("alias-reconnect");
-    RawClient first = connected(broker, id);
+    RawClient first = connected(id);
     publishAcked(first, "alias-in/first", 1, 1, "x");
     first.send(RawPackets.disconnect());
     assertThat(first.closedWithin(Duration.ofSeconds(5))).isTrue();
 
-    RawClient second = connected(broker, id);
+    RawClient second = connected(id);
     second.send(V5Packets.publish("", 1, 2, utf8("y"), V5Packets.twoByteProperty(PROP_TOPIC_ALIAS, 1)));
     expectDisconnect(second, 0x82);
   }
@@ -167,6 +167,36 @@ class TopicAliasIT {
           .containsExactly(
               tuple("alias-out/a", 1, "a"), tuple("alias-out/b", 2, "b"), tuple("alias-out/c", null, "c"),
               tuple("", 1, "a"), tuple("", 2, "b"), tuple("alias-out/c", null, "c"));
+    }
+  }
+
+  @Test
+  @DisplayName("[MQTT-3.1.2-27] [MQTT-3.1.2-28] the client's Maximum Packet Size is checked against the packet as sent: "
+      + "a message that fits only because its topic travels as an alias is sent, one byte more is dropped")
+  void mqtt5_3_1_2_27_maximumPacketSizeCountsTheAliasedPacket() throws Exception {
+    String topic = "alias-mps/" + "t".repeat(30); // 40 bytes
+    PubSubClients on = new PubSubClients(aliasing);
+    try (on) {
+      RawClient sub = on.raw();
+      sub.send(V5Packets.connect(unique("alias-mps"), V5Packets.twoByteProperty(PROP_TOPIC_ALIAS_MAXIMUM, 1),
+          new byte[] {0x27, 0, 0, 0, 100})); // Maximum Packet Size 100
+      assertThat(RawPackets.connAck(sub.readPacket(), 5).reasonCode()).isZero();
+      subscribe(sub, "alias-mps/#");
+      Mqtt5BlockingClient pub = on.v5Connected(unique("alias-mps-pub"));
+      // QoS 0, empty topic, alias property (3) + property length (1) + topic length (2): 100 bytes with 92 of payload
+      pub.publishWith().topic(topic).payload(utf8("x")).send();
+      pub.publishWith().topic(topic).payload(new byte[92]).send();
+      pub.publishWith().topic(topic).payload(new byte[93]).send();
+      pub.publishWith().topic("alias-mps/end").payload(utf8("end")).send();
+
+      RawPackets.Publish first = RawPackets.publish(sub.readPacket(), 5);
+      assertThat(first.topic()).isEqualTo(topic);
+      assertThat(alias(first)).isEqualTo(1);
+      byte[] second = sub.readPacket();
+      assertThat(second).as("exactly the client's maximum").hasSize(100);
+      assertThat(RawPackets.publish(second, 5).topic()).isEmpty();
+      RawPackets.Publish next = RawPackets.publish(sub.readPacket(), 5);
+      assertThat(next.topic()).as("the 101-byte packet was dropped").isEqualTo("alias-mps/end");
     }
   }
 
@@ -238,8 +268,8 @@ class TopicAliasIT {
 
   // ---------------------------------------------------------------- helpers
 
-  private RawClient connected(TestBroker b, String id) throws IOException {
-    RawClient raw = b == broker ? clients.raw() : new RawClient(b.host(), b.port());
+  private RawClient connected(String id) throws IOException {
+    RawClient raw = clients.raw();
     raw.send(V5Packets.connect(id));
     assertThat(RawPackets.connAck(raw.readPacket(), 5).reasonCode()).isZero();
     return raw;
