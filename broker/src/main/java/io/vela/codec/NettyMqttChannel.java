@@ -23,6 +23,7 @@ import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
@@ -102,6 +103,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private boolean connectSeen;
   /** MQTT 5 Maximum Packet Size the client announced; 0 = no limit. */
   private long clientMaximumPacketSize;
+  private final TopicAliases topicAliases = new TopicAliases();
   private boolean closed;
 
   private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize) {
@@ -235,8 +237,7 @@ public final class NettyMqttChannel implements ClientChannel {
       }
       case PINGREQ -> handler.onPing();
       case DISCONNECT -> onDisconnect(m);
-      case AUTH -> handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR,
-          "AUTH without an authentication method agreed at CONNECT");
+      case AUTH -> onAuth(m);
       default -> handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, type + " is not sent by clients");
     }
   }
@@ -348,6 +349,7 @@ public final class NettyMqttChannel implements ClientChannel {
         problemInfo == null || problemInfo != 0,
         responseInfo != null && responseInfo != 0,
         v5 ? Properties.string(props, MqttPropertyType.AUTHENTICATION_METHOD) : null,
+        v5 ? Properties.binary(props, MqttPropertyType.AUTHENTICATION_DATA) : null,
         v5 ? Properties.userProperties(props) : List.of());
   }
 
@@ -362,22 +364,71 @@ public final class NettyMqttChannel implements ClientChannel {
   private void onPublish(MqttPublishMessage p) {
     MqttPublishVariableHeader vh = p.variableHeader();
     MqttProperties props = vh.properties();
-    if (version == MqttVersion.V5 && !Properties.isEmpty(props)) {
-      if (props.getProperty(MqttPropertyType.TOPIC_ALIAS.value()) != null) {
-        // our Topic Alias Maximum is 0 [MQTT-3.3.2-8]
-        handler.onProtocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias sent but none allowed");
+    String topic = vh.topicName();
+    if (version == MqttVersion.V5) {
+      if (!Properties.isEmpty(props)
+          && props.getProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null) {
+        handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "subscription identifier in PUBLISH [MQTT-3.3.4-6]");
         return;
       }
-      if (props.getProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null) {
-        handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "subscription identifier in PUBLISH [MQTT-3.3.4-6]");
+      topic = resolveTopicAlias(topic, Properties.isEmpty(props) ? null
+          : Properties.integer(props, MqttPropertyType.TOPIC_ALIAS));
+      if (topic == null) {
         return;
       }
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
-    Message message = new Message(vh.topicName(), payload, p.fixedHeader().qosLevel().value(),
+    Message message = new Message(topic, payload, p.fixedHeader().qosLevel().value(),
         p.fixedHeader().isRetain(), version == MqttVersion.V5 ? Properties.publish(props) : PublishProperties.NONE,
         "", System.nanoTime());
     handler.onPublish(message, vh.packetId(), p.fixedHeader().isDup());
+  }
+
+  /**
+   * The topic name of an MQTT 5 PUBLISH after its Topic Alias (MQTT 5 3.3.2.3.4): a topic with an alias sets the
+   * mapping, an empty topic with an alias uses it. Null when the packet broke a rule (the handler has been told).
+   */
+  private String resolveTopicAlias(String topic, Integer alias) {
+    if (alias == null) {
+      if (topic.isEmpty()) {
+        handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "empty topic name without a Topic Alias (MQTT 5 "
+            + "3.3.2.3.4)");
+        return null;
+      }
+      return topic;
+    }
+    if (!topicAliases.validInbound(alias)) {
+      handler.onProtocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "Topic Alias " + alias + " outside 1.."
+          + topicAliases.inboundMaximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
+      return null;
+    }
+    if (topic.isEmpty()) {
+      String mapped = topicAliases.inboundTopic(alias);
+      if (mapped == null) {
+        handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "Topic Alias " + alias + " used before it was set "
+            + "on this connection (MQTT 5 3.3.2.3.4)");
+      }
+      return mapped;
+    }
+    topicAliases.mapInbound(alias, topic);
+    return topic;
+  }
+
+  private void onAuth(MqttMessage m) {
+    if (version != MqttVersion.V5) {
+      handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "AUTH is an MQTT 5 packet");
+      return;
+    }
+    ReasonCode reason = ReasonCode.SUCCESS;
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+      reason = ReasonCode.of(vh.reasonCode() & 0xFF);
+      if (vh.properties() != null) {
+        props = vh.properties();
+      }
+    }
+    handler.onAuth(reason, Properties.string(props, MqttPropertyType.AUTHENTICATION_METHOD),
+        Properties.binary(props, MqttPropertyType.AUTHENTICATION_DATA));
   }
 
   private void onSubscribe(MqttSubscribeMessage s) {
@@ -474,6 +525,16 @@ public final class NettyMqttChannel implements ClientChannel {
       if (a.topicAliasMaximum() > 0) {
         props.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), a.topicAliasMaximum()));
       }
+      topicAliases.inboundMaximum(a.topicAliasMaximum());
+      if (a.responseInformation() != null) {
+        props.add(new StringProperty(MqttPropertyType.RESPONSE_INFORMATION.value(), a.responseInformation()));
+      }
+      if (a.authenticationMethod() != null) {
+        props.add(new StringProperty(MqttPropertyType.AUTHENTICATION_METHOD.value(), a.authenticationMethod()));
+        if (a.authenticationData() != null) {
+          props.add(new BinaryProperty(MqttPropertyType.AUTHENTICATION_DATA.value(), a.authenticationData()));
+        }
+      }
     }
     boolean sessionPresent = a.sessionPresent() && version != MqttVersion.V3_1;
     socket.writeMessage(new MqttConnAckMessage(
@@ -488,16 +549,51 @@ public final class NettyMqttChannel implements ClientChannel {
   }
 
   @Override
+  public void redirect(ReasonCode reason, String serverReference) {
+    MqttProperties props = new MqttProperties();
+    props.add(new StringProperty(MqttPropertyType.SERVER_REFERENCE.value(), serverReference));
+    MqttConnAckMessage ack = new MqttConnAckMessage(
+        new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttConnAckVariableHeader(MqttConnectReturnCode.valueOf((byte) reason.value()), false, props));
+    socket.writeMessage(ack).onComplete(ar -> socket.close());
+  }
+
+  @Override
+  public void outboundTopicAliasMaximum(int maximum) {
+    topicAliases.outboundMaximum(version == MqttVersion.V5 ? maximum : 0);
+  }
+
+  @Override
+  public void auth(ReasonCode reason, String method, byte[] data) {
+    MqttProperties props = new MqttProperties();
+    props.add(new StringProperty(MqttPropertyType.AUTHENTICATION_METHOD.value(), method));
+    if (data != null) {
+      props.add(new BinaryProperty(MqttPropertyType.AUTHENTICATION_DATA.value(), data));
+    }
+    socket.writeMessage(new MqttMessage(
+        new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttReasonCodeAndPropertiesVariableHeader((byte) reason.value(), props)));
+  }
+
+  @Override
   public void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds) {
     MqttProperties props = MqttProperties.NO_PROPERTIES;
+    String topic = message.topic();
     if (version == MqttVersion.V5) {
+      // a topic the client knows by its alias goes as an empty topic name plus the alias
+      int alias = topicAliases.outboundAlias(topic);
+      boolean known = topicAliases.outboundKnown(topic);
+      topicAliases.use(topic, alias);
       props = Properties.publish(message.properties(), message.remainingExpirySeconds(System.nanoTime()),
-          subscriptionIds);
+          subscriptionIds, alias);
+      if (known) {
+        topic = "";
+      }
     }
     ByteBuf payload = Unpooled.wrappedBuffer(message.payload()); // no copy: the encoder reads it once
     socket.writeMessage(new MqttPublishMessage(
         new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
-        new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, props), payload));
+        new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props), payload));
   }
 
   @Override
@@ -505,8 +601,12 @@ public final class NettyMqttChannel implements ClientChannel {
     if (clientMaximumPacketSize == 0) {
       return true;
     }
-    int properties = Properties.publishLength(message.properties(), subscriptionIds);
-    int remaining = 2 + ByteBufUtil.utf8Bytes(message.topic()) + (qos > 0 ? 2 : 0)
+    // the same alias decision publish() will make, so the size is exact
+    String topic = message.topic();
+    int alias = topicAliases.outboundAlias(topic);
+    int topicBytes = topicAliases.outboundKnown(topic) ? 0 : ByteBufUtil.utf8Bytes(topic);
+    int properties = Properties.publishLength(message.properties(), subscriptionIds, alias);
+    int remaining = 2 + topicBytes + (qos > 0 ? 2 : 0)
         + Properties.variableByteIntegerLength(properties) + properties + message.payload().length;
     long packetSize = 1L + Properties.variableByteIntegerLength(remaining) + remaining;
     return packetSize <= clientMaximumPacketSize;

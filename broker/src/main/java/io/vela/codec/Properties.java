@@ -79,9 +79,11 @@ final class Properties {
         userProperties(props));
   }
 
-  /** The encoded length of what {@link #publish(PublishProperties, Long, int[])} makes, property length excluded. */
-  static int publishLength(PublishProperties pp, int[] subscriptionIds) {
-    int n = 0;
+  /**
+   * The encoded length of what {@link #publish(PublishProperties, Long, int[], int)} makes, property length excluded.
+   */
+  static int publishLength(PublishProperties pp, int[] subscriptionIds, int topicAlias) {
+    int n = topicAlias > 0 ? 3 : 0;
     if (pp.payloadFormatIndicator() != null) {
       n += 2;
     }
@@ -110,12 +112,15 @@ final class Properties {
     return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
   }
 
-  /** Netty properties for an outbound PUBLISH (remaining expiry, subscription ids added). */
-  static MqttProperties publish(PublishProperties pp, Long remainingExpiry, int[] subscriptionIds) {
-    if (pp.isEmpty() && subscriptionIds.length == 0) {
+  /** Netty properties for an outbound PUBLISH (remaining expiry, subscription ids and a topic alias added). */
+  static MqttProperties publish(PublishProperties pp, Long remainingExpiry, int[] subscriptionIds, int topicAlias) {
+    if (pp.isEmpty() && subscriptionIds.length == 0 && topicAlias == 0) {
       return MqttProperties.NO_PROPERTIES;
     }
     MqttProperties out = new MqttProperties();
+    if (topicAlias > 0) {
+      out.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), topicAlias));
+    }
     if (pp.payloadFormatIndicator() != null) {
       out.add(new IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), pp.payloadFormatIndicator()));
     }

@@ -55,6 +55,16 @@ final class ConfigValidator {
     range(origins, "mqtt.max-queued-messages", m.maxQueuedMessages, 0, Integer.MAX_VALUE);
     range(origins, "mqtt.max-session-expiry-seconds", m.maxSessionExpirySeconds, 0, 0xFFFFFFFFL);
     range(origins, "mqtt.max-qos", m.maxQos, 0, 2);
+    range(origins, "mqtt.topic-alias-maximum", m.topicAliasMaximum, 0, 65535);
+    if (m.redirect == null) {
+      throw error(origins, "mqtt.redirect", "expected none, use-another-server or server-moved");
+    }
+    if (m.redirect != MqttConfig.Redirect.NONE && (m.serverReference == null || m.serverReference.isBlank())) {
+      throw error(origins, "mqtt.server-reference", "needed when mqtt.redirect is not none (e.g. other-host:1883)");
+    }
+    if (m.responseInformation != null && m.responseInformation.isEmpty()) {
+      throw error(origins, "mqtt.response-information", "empty; leave it out to send no Response Information");
+    }
     if (m.queueOverflow == null) {
       throw error(origins, "mqtt.queue-overflow", "expected drop-oldest or drop-newest");
     }

@@ -57,6 +57,50 @@ public final class MqttConfig {
   /** Shared subscriptions: on/off and how a group picks a member. */
   public SharedSubscriptionsConfig sharedSubscriptions = new SharedSubscriptionsConfig();
 
+  /**
+   * Topic Alias Maximum announced to MQTT 5 clients: how many topic aliases a client may set per connection (0 turns
+   * inbound aliases off).
+   */
+  public int topicAliasMaximum = 10;
+
+  /**
+   * Whether the broker assigns topic aliases to the PUBLISH packets it sends MQTT 5 clients that announced a Topic
+   * Alias Maximum: the first topics of a connection get an alias until the client's maximum is reached.
+   */
+  public boolean outboundTopicAliases = false;
+
+  /**
+   * Check that the payload of a PUBLISH (or will) whose Payload Format Indicator is 1 is well-formed UTF-8; if not:
+   * PUBACK / PUBREC 0x99, DISCONNECT 0x99 for QoS 0, CONNACK 0x99 for a will.
+   */
+  public boolean validateUtf8Payload = false;
+
+  /**
+   * Response Information sent in CONNACK to MQTT 5 clients that ask for it (Request Response Information 1), as the
+   * basis of their response topics, e.g. "reply/"; null sends none.
+   */
+  public String responseInformation;
+
+  /** Redirect every MQTT 5 client to {@link #serverReference} (MQTT 5 section 4.11); MQTT 3.x clients are unaffected. */
+  public Redirect redirect = Redirect.NONE;
+
+  /** Where {@link #redirect} sends MQTT 5 clients: "host:port" or a list the client understands. */
+  public String serverReference;
+
+  /** false refuses subscriptions with a wildcard (SUBACK 0xA2) and says so in CONNACK. */
+  public boolean wildcardSubscriptionAvailable = true;
+
+  /** false makes a SUBSCRIBE carrying a Subscription Identifier a protocol error (DISCONNECT 0xA1). */
+  public boolean subscriptionIdentifiersAvailable = true;
+
+  public enum Redirect {
+    @JsonProperty("none") NONE,
+    /** CONNACK 0x9C: use another server, temporarily. */
+    @JsonProperty("use-another-server") USE_ANOTHER_SERVER,
+    /** CONNACK 0x9D: the server has moved for good. */
+    @JsonProperty("server-moved") SERVER_MOVED
+  }
+
   public enum QueueOverflow {
     @JsonProperty("drop-oldest") DROP_OLDEST,
     @JsonProperty("drop-newest") DROP_NEWEST

@@ -26,6 +26,21 @@ public interface ClientChannel {
   void refuse(ReasonCode reason);
 
   /**
+   * Refuses an MQTT 5 connection with CONNACK {@code reason} (0x9C Use another server or 0x9D Server moved) carrying
+   * a Server Reference, and closes it.
+   */
+  void redirect(ReasonCode reason, String serverReference);
+
+  /**
+   * From now on PUBLISH packets to this client may carry topic aliases 1..{@code maximum} (the client's Topic Alias
+   * Maximum when outbound aliases are enabled); 0, the default, sends none [MQTT-3.1.2-30].
+   */
+  void outboundTopicAliasMaximum(int maximum);
+
+  /** Sends an MQTT 5 AUTH packet (enhanced authentication); {@code data} may be null. */
+  void auth(ReasonCode reason, String method, byte[] data);
+
+  /**
    * Sends one PUBLISH. The message is shared with other subscribers and must not be modified.
    *
    * @param packetId 0 for QoS 0

@@ -16,12 +16,14 @@ import java.util.List;
  * @param maximumPacketSize     the client's Maximum Packet Size, 0 when absent (no limit)
  * @param requestProblemInformation MQTT 5: whether reason strings / user properties may be sent on errors
  * @param authenticationMethod  MQTT 5 enhanced authentication method, or null
+ * @param authenticationData    MQTT 5 Authentication Data, or null
  */
 public record Connect(MqttVersion version, String clientId, boolean cleanStart, int keepAliveSeconds,
                       String username, byte[] password, Will will, long sessionExpiryInterval,
                       int receiveMaximum, long maximumPacketSize, int topicAliasMaximum,
                       boolean requestProblemInformation, boolean requestResponseInformation,
-                      String authenticationMethod, List<UserProperty> userProperties) {
+                      String authenticationMethod, byte[] authenticationData,
+                      List<UserProperty> userProperties) {
 
   /** MQTT 5 value meaning "the session does not expire". */
   public static final long SESSION_NEVER_EXPIRES = 0xFFFFFFFFL;

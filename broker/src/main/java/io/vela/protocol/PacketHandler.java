@@ -28,6 +28,14 @@ public interface PacketHandler {
 
   void onPing();
 
+  /**
+   * An MQTT 5 AUTH packet.
+   *
+   * @param method the Authentication Method it carries, or null
+   * @param data   the Authentication Data it carries, or null
+   */
+  void onAuth(ReasonCode reason, String method, byte[] data);
+
   /** Nothing was read within the read-idle timeout the handler asked for (keep-alive x 1.5). */
   void onKeepAliveTimeout();
 

@@ -1,7 +1,10 @@
 package io.vela.session;
 
+import io.vela.api.AuthExchange;
 import io.vela.api.AuthResult;
+import io.vela.api.AuthStep;
 import io.vela.api.Credentials;
+import io.vela.api.EnhancedAuthenticator;
 import io.vela.api.Message;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
@@ -15,6 +18,7 @@ import io.vela.protocol.ReasonCode;
 import io.vela.protocol.SharedFilter;
 import io.vela.protocol.TopicSubscription;
 import io.vela.protocol.Topics;
+import io.vela.protocol.Utf8;
 import io.vela.protocol.Will;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -24,6 +28,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +41,11 @@ public final class ClientConnection implements PacketHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
-  enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSING, CLOSED }
+  /** AUTHENTICATING: an MQTT 5 enhanced authentication exchange runs between CONNECT and CONNACK. */
+  enum State { AWAITING_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, CLOSING, CLOSED }
+
+  /** Where an enhanced authentication exchange stands. */
+  private enum AuthPhase { NONE, DECIDING, AWAITING_CLIENT }
 
   private final ClientChannel channel;
   private final SessionRegistry registry;
@@ -58,6 +67,12 @@ public final class ClientConnection implements PacketHandler {
   private final Consumer<Subscriber> onCongested = this::holdBackFor;
   private boolean heldBack;
   private long holdBackTimer = -1;
+  private Credentials credentials;
+  /** The enhanced authentication this connection agreed at CONNECT (re-authentication uses it too), or null. */
+  private EnhancedAuthenticator enhancedAuth;
+  private AuthExchange authExchange;
+  private AuthPhase authPhase = AuthPhase.NONE;
+  private byte[] finalAuthData;
 
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
     this.channel = channel;
@@ -66,8 +81,9 @@ public final class ClientConnection implements PacketHandler {
     registry.track(this);
     connectTimer = channel.context().owner().setTimer(config.connectTimeoutSeconds * 1000L, id -> {
       connectTimer = -1;
-      if (state == State.AWAITING_CONNECT) {
-        LOG.info("address={} no CONNECT within {}s, closing", channel.remoteAddress(), config.connectTimeoutSeconds);
+      if (state == State.AWAITING_CONNECT || state == State.AUTHENTICATING) {
+        LOG.info("address={} not connected within {}s, closing", channel.remoteAddress(),
+            config.connectTimeoutSeconds);
         registry.metrics().protocolError("CONNECT_TIMEOUT");
         state = State.CLOSING;
         channel.close();
@@ -99,7 +115,9 @@ public final class ClientConnection implements PacketHandler {
       violation(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
       return;
     }
-    cancelConnectTimer();
+    if (c.authenticationMethod() == null) {
+      cancelConnectTimer(); // an enhanced authentication exchange must end within the connect timeout too
+    }
     this.connect = c;
     String id = c.clientId();
     if (id.isEmpty()) {
@@ -116,12 +134,19 @@ public final class ClientConnection implements PacketHandler {
           + config.maxClientIdLength);
       return;
     }
-    if (c.authenticationMethod() != null) {
-      refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method " + c.authenticationMethod()
-          + " not supported");
+    if (c.version() == MqttVersion.V5 && config.redirect != MqttConfig.Redirect.NONE) {
+      redirect();
       return;
     }
-    if (!config.allowAnonymous && c.username() == null) {
+    if (c.authenticationMethod() != null) {
+      enhancedAuth = registry.enhancedAuthenticator(c.authenticationMethod());
+      if (enhancedAuth == null) {
+        refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method " + c.authenticationMethod()
+            + " not supported [MQTT-4.12.0-1]");
+        return;
+      }
+    }
+    if (enhancedAuth == null && !config.allowAnonymous && c.username() == null) {
       refuse(c.version() == MqttVersion.V5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
           "anonymous connections are not allowed");
       return;
@@ -149,6 +174,11 @@ public final class ClientConnection implements PacketHandler {
         refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained will but retain is not available");
         return;
       }
+      if (payloadFormatInvalid(w.properties().payloadFormatIndicator(), w.payload())) {
+        refuse(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8 though its Payload Format Indicator "
+            + "says so (MQTT 5 3.1.3.2.3)");
+        return;
+      }
     }
     this.will = w;
     this.requestedExpiry = c.sessionExpiryInterval();
@@ -162,10 +192,15 @@ public final class ClientConnection implements PacketHandler {
       keepAliveSeconds = config.maxKeepAliveSeconds;
       serverKeepAlive = c.version() == MqttVersion.V5 ? keepAliveSeconds : null;
     }
+    credentials = new Credentials(id, c.username(), c.password(), channel.remoteAddress(), c.version().label());
+    if (enhancedAuth != null) {
+      state = State.AUTHENTICATING;
+      authExchange = enhancedAuth.newExchange(credentials);
+      runAuthStep(() -> authExchange.start(c.authenticationData()));
+      return;
+    }
     state = State.CONNECTING;
     channel.pauseReading();
-    Credentials credentials = new Credentials(id, c.username(), c.password(), channel.remoteAddress(),
-        c.version().label());
     Future<AuthResult> decision;
     try {
       decision = registry.authenticator().authenticate(credentials);
@@ -200,6 +235,94 @@ public final class ClientConnection implements PacketHandler {
     registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
   }
 
+  // ---------------------------------------------------------------- MQTT 5 enhanced authentication (spec 4.12)
+
+  @Override
+  public void onAuth(ReasonCode reason, String method, byte[] data) {
+    if (state == State.AWAITING_CONNECT) {
+      violation(ReasonCode.PROTOCOL_ERROR, "AUTH before CONNECT [MQTT-3.1.0-1]");
+      return;
+    }
+    if (state != State.AUTHENTICATING && state != State.CONNECTED) {
+      return;
+    }
+    if (enhancedAuth == null) {
+      violation(ReasonCode.PROTOCOL_ERROR, "AUTH without an Authentication Method at CONNECT [MQTT-4.12.0-7]");
+      return;
+    }
+    if (!enhancedAuth.method().equals(method)) {
+      violation(ReasonCode.PROTOCOL_ERROR, "AUTH with Authentication Method " + method + ", not the one of CONNECT "
+          + "[MQTT-4.12.0-5] [MQTT-4.12.1-1]");
+      return;
+    }
+    if (reason == ReasonCode.CONTINUE_AUTHENTICATION && authPhase == AuthPhase.AWAITING_CLIENT) {
+      runAuthStep(() -> authExchange.continueWith(data));
+    } else if (reason == ReasonCode.REAUTHENTICATE && state == State.CONNECTED && authPhase == AuthPhase.NONE) {
+      authExchange = enhancedAuth.newExchange(credentials);
+      runAuthStep(() -> authExchange.start(data));
+    } else {
+      violation(ReasonCode.PROTOCOL_ERROR, "AUTH " + reason.hex() + " unexpected here (MQTT 5 4.12)");
+    }
+  }
+
+  /** Asks the exchange for its next step and acts on the answer on this connection's context. */
+  private void runAuthStep(Supplier<Future<AuthStep>> step) {
+    authPhase = AuthPhase.DECIDING;
+    Future<AuthStep> decision;
+    try {
+      decision = step.get();
+    } catch (RuntimeException e) {
+      decision = Future.failedFuture(e);
+    }
+    decision.onComplete(ar -> {
+      if (Vertx.currentContext() == context()) {
+        authStepDecided(ar);
+      } else {
+        context().runOnContext(v -> authStepDecided(ar));
+      }
+    });
+  }
+
+  private void authStepDecided(AsyncResult<AuthStep> ar) {
+    boolean reauthenticating = state == State.CONNECTED;
+    if (!reauthenticating && state != State.AUTHENTICATING) {
+      return; // closed meanwhile
+    }
+    String method = enhancedAuth.method();
+    AuthStep step = ar.succeeded() ? ar.result() : null;
+    if (step == null || step.kind() == AuthStep.Kind.FAILURE) {
+      authPhase = AuthPhase.NONE;
+      if (step == null) {
+        LOG.warn("clientId={} address={} enhanced authenticator {} failed: {}", clientId, channel.remoteAddress(),
+            method, String.valueOf(ar.cause()));
+      }
+      String detail = step == null ? "authenticator failed" : "authentication failed: " + step.detail();
+      if (reauthenticating) {
+        reauthenticationFailed(detail);
+      } else {
+        // like the plain authenticator: the broker could not decide (0x88), or it said no (0x87) [MQTT-4.12.0-4]
+        refuse(step == null ? ReasonCode.SERVER_UNAVAILABLE : ReasonCode.NOT_AUTHORIZED, detail);
+      }
+      return;
+    }
+    if (step.kind() == AuthStep.Kind.CONTINUE) {
+      authPhase = AuthPhase.AWAITING_CLIENT;
+      channel.auth(ReasonCode.CONTINUE_AUTHENTICATION, method, step.data()); // [MQTT-4.12.0-2] [MQTT-4.12.0-5]
+      return;
+    }
+    authPhase = AuthPhase.NONE;
+    if (reauthenticating) {
+      LOG.debug("clientId={} re-authenticated with {}", clientId, method);
+      channel.auth(ReasonCode.SUCCESS, method, step.data());
+      return;
+    }
+    cancelConnectTimer();
+    finalAuthData = step.data();
+    state = State.CONNECTING;
+    channel.pauseReading();
+    registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
+  }
+
   /** The registry found or created the session; called on this connection's context. */
   void attached(Session s, boolean present) {
     if (state != State.CONNECTING) {
@@ -219,10 +342,14 @@ public final class ClientConnection implements PacketHandler {
         config.maxPacketSize,
         config.maxQos,
         config.retainAvailable,
-        true,
-        true,
+        config.wildcardSubscriptionAvailable,
+        config.subscriptionIdentifiersAvailable,
         config.sharedSubscriptions.enabled,
-        0));
+        v5 ? config.topicAliasMaximum : 0,
+        v5 && connect.requestResponseInformation() ? config.responseInformation : null, // [MQTT-3.1.2-31]
+        enhancedAuth == null ? null : enhancedAuth.method(),
+        finalAuthData));
+    channel.outboundTopicAliasMaximum(v5 && config.outboundTopicAliases ? connect.topicAliasMaximum() : 0);
     registry.metrics().connectionsCurrent.incrementAndGet();
     registry.metrics().connectionsTotal.increment();
     if (keepAliveSeconds > 0) {
@@ -232,6 +359,17 @@ public final class ClientConnection implements PacketHandler {
         channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
     s.attach(this, present, connect);
     channel.resumeReading();
+  }
+
+  /** Sends an MQTT 5 client to the configured server (MQTT 5 4.11): CONNACK 0x9C or 0x9D with Server Reference. */
+  private void redirect() {
+    ReasonCode reason = config.redirect == MqttConfig.Redirect.SERVER_MOVED ? ReasonCode.SERVER_MOVED
+        : ReasonCode.USE_ANOTHER_SERVER;
+    LOG.info("clientId={} address={} redirected to {} ({})", clientId, channel.remoteAddress(),
+        config.serverReference, reason);
+    registry.metrics().connectionsRefused.increment();
+    state = State.CLOSING;
+    channel.redirect(reason, config.serverReference);
   }
 
   private void refuse(ReasonCode reason, String detail) {
@@ -250,6 +388,9 @@ public final class ClientConnection implements PacketHandler {
     }
     if (state == State.AWAITING_CONNECT) {
       violation(ReasonCode.PROTOCOL_ERROR, packet + " before CONNECT [MQTT-3.1.0-1]");
+    } else if (state == State.AUTHENTICATING) {
+      violation(ReasonCode.PROTOCOL_ERROR, packet + " before CONNACK during enhanced authentication "
+          + "[MQTT-3.1.2-33]");
     }
     return false;
   }
@@ -275,6 +416,19 @@ public final class ClientConnection implements PacketHandler {
     }
     if (message.retain() && !config.retainAvailable) {
       violation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained PUBLISH but retain is not available [MQTT-3.2.2-14]");
+      return;
+    }
+    if (payloadFormatInvalid(message.properties().payloadFormatIndicator(), message.payload())) {
+      String detail = "payload is not UTF-8 though its Payload Format Indicator says so (MQTT 5 3.3.2.3.2)";
+      switch (qos) {
+        case 0 -> violation(ReasonCode.PAYLOAD_FORMAT_INVALID, detail);
+        case 1 -> channel.pubAck(packetId, ReasonCode.PAYLOAD_FORMAT_INVALID);
+        default -> channel.pubRec(packetId, ReasonCode.PAYLOAD_FORMAT_INVALID);
+      }
+      if (qos > 0) {
+        registry.metrics().protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID.name());
+        LOG.debug("clientId={} PUBLISH refused with 0x99: {}", clientId, detail);
+      }
       return;
     }
     boolean allowed = mayPublish(message.topic());
@@ -306,6 +460,12 @@ public final class ClientConnection implements PacketHandler {
         channel.pubRec(packetId, ack(allowed, n));
       }
     }
+  }
+
+  /** With mqtt.validate-utf8-payload: a payload declared UTF-8 (indicator 1) that is not well-formed UTF-8. */
+  private boolean payloadFormatInvalid(Integer payloadFormatIndicator, byte[] payload) {
+    return config.validateUtf8Payload && payloadFormatIndicator != null && payloadFormatIndicator == 1
+        && !Utf8.isWellFormed(payload);
   }
 
   /** Clients may not publish (nor leave a will) under $SYS, which the broker's own status topics use. */
@@ -398,6 +558,11 @@ public final class ClientConnection implements PacketHandler {
       violation(ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without topic filters [MQTT-3.8.3-3]");
       return;
     }
+    if (!config.subscriptionIdentifiersAvailable && subscriptions.get(0).options().subscriptionId() != 0) {
+      violation(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "Subscription Identifier sent though CONNACK said "
+          + "they are not available (MQTT 5 3.2.2.3.13)");
+      return;
+    }
     for (TopicSubscription ts : subscriptions) {
       if (malformedText("topic filter", ts.filter())) {
         return;
@@ -418,6 +583,10 @@ public final class ClientConnection implements PacketHandler {
           return;
         }
         reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
+        continue;
+      }
+      if (!config.wildcardSubscriptionAvailable && Topics.hasWildcard(filter)) {
+        reasons.add(ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED); // MQTT 3.x SUBACK: 0x80
         continue;
       }
       boolean shared = Topics.isSharedFilter(filter);
@@ -516,6 +685,11 @@ public final class ClientConnection implements PacketHandler {
 
   @Override
   public void onDisconnect(ReasonCode reason, Long sessionExpiryInterval) {
+    if (state == State.AUTHENTICATING) {
+      state = State.CLOSING; // a client may give up an authentication exchange with DISCONNECT [MQTT-3.1.2-33]
+      channel.close();
+      return;
+    }
     if (!requireConnected("DISCONNECT")) {
       return;
     }
@@ -572,6 +746,14 @@ public final class ClientConnection implements PacketHandler {
     } else {
       channel.close();
     }
+  }
+
+  /** A re-authentication failed: DISCONNECT 0x87 and close [MQTT-4.12.1-2]; the will applies as for any close. */
+  private void reauthenticationFailed(String detail) {
+    LOG.info("clientId={} address={} re-authentication failed, disconnecting: {}", clientId, channel.remoteAddress(),
+        detail);
+    state = State.CLOSING;
+    channel.disconnect(ReasonCode.NOT_AUTHORIZED, connect.requestProblemInformation() ? detail : null);
   }
 
   /** An administrator disconnects this client: DISCONNECT 0x98 for MQTT 5, a close otherwise; the will applies. */

@@ -1,6 +1,7 @@
 package io.vela.session;
 
 import io.vela.api.Authenticator;
+import io.vela.api.EnhancedAuthenticator;
 import io.vela.api.Message;
 import io.vela.config.MqttConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -31,6 +32,7 @@ public final class SessionRegistry {
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final KeyedSequencer sequencer = new KeyedSequencer();
   private volatile Authenticator authenticator = Authenticator.ALLOW_ALL;
+  private final ConcurrentHashMap<String, EnhancedAuthenticator> enhancedAuthenticators = new ConcurrentHashMap<>();
 
   public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics) {
     this.config = config;
@@ -45,6 +47,19 @@ public final class SessionRegistry {
   /** Replaces the authenticator used for new connections. */
   public void authenticator(Authenticator authenticator) {
     this.authenticator = authenticator;
+  }
+
+  /**
+   * Adds (or replaces) the MQTT 5 enhanced authenticator for its {@link EnhancedAuthenticator#method()}. None is
+   * registered by default: a CONNECT with an Authentication Method then gets CONNACK 0x8C.
+   */
+  public void registerEnhancedAuthenticator(EnhancedAuthenticator enhanced) {
+    enhancedAuthenticators.put(enhanced.method(), enhanced);
+  }
+
+  /** The enhanced authenticator for {@code method}, or null when none is registered. */
+  public EnhancedAuthenticator enhancedAuthenticator(String method) {
+    return enhancedAuthenticators.get(method);
   }
 
   public MqttConfig config() {

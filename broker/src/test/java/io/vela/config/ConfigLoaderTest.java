@@ -200,6 +200,31 @@ class ConfigLoaderTest {
     failsWith("- a\n- b\n", NO_ENV).hasMessageContaining("top level");
   }
 
+  @Test
+  @DisplayName("MQTT 5 feature keys: documented defaults, redirect values in kebab case, server-reference required "
+      + "by a redirect, topic-alias-maximum range")
+  void mqtt5FeatureKeys() {
+    MqttConfig d = ConfigLoader.parse("", "defaults", NO_ENV).mqtt;
+    assertThat(d.topicAliasMaximum).isEqualTo(10);
+    assertThat(d.outboundTopicAliases).isFalse();
+    assertThat(d.validateUtf8Payload).isFalse();
+    assertThat(d.responseInformation).isNull();
+    assertThat(d.redirect).isEqualTo(MqttConfig.Redirect.NONE);
+    assertThat(d.serverReference).isNull();
+    assertThat(d.wildcardSubscriptionAvailable).isTrue();
+    assertThat(d.subscriptionIdentifiersAvailable).isTrue();
+
+    MqttConfig moved = ConfigLoader.parse("mqtt:\n  redirect: server-moved\n  server-reference: b:1883\n",
+        "test.yaml", NO_ENV).mqtt;
+    assertThat(moved.redirect).isEqualTo(MqttConfig.Redirect.SERVER_MOVED);
+    failsWith("mqtt:\n  redirect: use-another-server\n", NO_ENV).hasMessageContaining("'mqtt.server-reference'");
+    failsWith("mqtt:\n  redirect: elsewhere\n", NO_ENV).hasMessageContaining("mqtt.redirect")
+        .hasMessageContaining("use-another-server");
+    failsWith("mqtt:\n  topic-alias-maximum: 65536\n", NO_ENV).hasMessageContaining("'mqtt.topic-alias-maximum'")
+        .hasMessageContaining("out of range");
+    failsWith("mqtt:\n  response-information: ''\n", NO_ENV).hasMessageContaining("'mqtt.response-information'");
+  }
+
   private static AbstractThrowableAssert<?, ? extends Throwable> failsWith(String yaml, Map<String, String> env) {
     return assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test.yaml", env))
         .isInstanceOf(ConfigException.class)

@@ -489,7 +489,7 @@ class ConnectIT {
 
   @Test
   @DisplayName("MQTT 5 CONNACK properties reflect the configuration: Receive Maximum, Maximum Packet Size, "
-      + "Retain Available, Maximum QoS, Shared Subscription Available; Topic Alias Maximum = 0")
+      + "Retain Available, Maximum QoS, Shared Subscription Available, Topic Alias Maximum")
   void mqtt5ConnAckPropertiesReflectTheConfiguration() {
     try (TestBroker b = TestBroker.start(c -> {
       c.mqtt.receiveMaximum = 7;
@@ -497,6 +497,7 @@ class ConnectIT {
       c.mqtt.retainAvailable = false;
       c.mqtt.maxQos = 1;
       c.mqtt.sharedSubscriptions.enabled = false;
+      c.mqtt.topicAliasMaximum = 3;
     })) {
       Mqtt5BlockingClient client = v5(b, "connack-props").buildBlocking();
       Mqtt5ConnAckRestrictions r = client.connect().getRestrictions();
@@ -508,7 +509,7 @@ class ConnectIT {
       assertThat(r.isSharedSubscriptionAvailable()).isFalse();
       assertThat(r.isWildcardSubscriptionAvailable()).isTrue();
       assertThat(r.areSubscriptionIdentifiersAvailable()).isTrue();
-      assertThat(r.getTopicAliasMaximum()).isZero();
+      assertThat(r.getTopicAliasMaximum()).isEqualTo(3);
     }
   }
 

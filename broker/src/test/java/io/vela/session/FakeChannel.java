@@ -58,6 +58,22 @@ final class FakeChannel implements ClientChannel {
   }
 
   @Override
+  public void redirect(ReasonCode reason, String serverReference) {
+    sent.add("CONNACK " + reason + " " + serverReference);
+    close();
+  }
+
+  @Override
+  public void outboundTopicAliasMaximum(int maximum) {
+    // aliases are the codec's business; the fake sends full topics
+  }
+
+  @Override
+  public void auth(ReasonCode reason, String method, byte[] data) {
+    sent.add("AUTH " + reason + " " + method);
+  }
+
+  @Override
   public void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds) {
     publishes.add(new Sent(message.topic(), new String(message.payload()), qos, dup, retain, packetId));
     sent.add("PUBLISH " + message.topic());

@@ -60,7 +60,7 @@ class SessionFlowTest {
 
   private static Connect connect(String id, boolean clean, long expiry, int receiveMaximum) {
     return new Connect(MqttVersion.V5, id, clean, 0, null, null, null, expiry, receiveMaximum, 0, 0, true, false,
-        null, List.of());
+        null, null, List.of());
   }
 
   private FakeChannel connected(Context ctx, Connect c) throws Exception {
@@ -211,7 +211,7 @@ class SessionFlowTest {
             : io.vela.api.AuthResult.Outcome.NOT_AUTHORIZED, "test")));
     Context ctx = vertx.getOrCreateContext();
     Connect bad = new Connect(MqttVersion.V5, "c1", true, 0, "bad", new byte[] {1}, null, 0, 65535, 0, 0, true,
-        false, null, List.of());
+        false, null, null, List.of());
     FakeChannel ch = connected(ctx, bad);
     assertThat(ch.sent).startsWith("CONNACK BAD_USER_NAME_OR_PASSWORD", "CLOSE");
     FakeChannel other = connected(ctx, connect("c2", true, 0, 65535));
