@@ -1,5 +1,6 @@
 package io.vela;
 
+import io.vela.auth.ConnectionGuard;
 import io.vela.config.ListenerConfig;
 import io.vela.config.VelaConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -45,7 +46,8 @@ public final class VelaBroker {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     Dispatcher dispatcher = new Dispatcher(new SubscriptionTrie(), new RetainedStore());
-    this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics);
+    this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics,
+        new ConnectionGuard(config.limits, config.bans, metrics));
   }
 
   /** Starts a broker on its own Vert.x instance. */

@@ -1,7 +1,9 @@
 package io.vela.session;
 
 import io.vela.api.Authenticator;
+import io.vela.auth.ConnectionGuard;
 import io.vela.api.Message;
+import io.vela.config.LimitsConfig;
 import io.vela.config.MqttConfig;
 import io.vela.metrics.BrokerMetrics;
 import io.vela.protocol.Will;
@@ -30,12 +32,24 @@ public final class SessionRegistry {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final KeyedSequencer sequencer = new KeyedSequencer();
+  private final ConnectionGuard guard;
   private volatile Authenticator authenticator = Authenticator.ALLOW_ALL;
 
+  /** With the default limits and no bans (tests). */
   public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics) {
+    this(config, dispatcher, metrics, new ConnectionGuard(new LimitsConfig(), List.of(), metrics));
+  }
+
+  public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics, ConnectionGuard guard) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
+    this.guard = guard;
+  }
+
+  /** Limits, bans and abuse control shared by every connection. */
+  public ConnectionGuard guard() {
+    return guard;
   }
 
   public Authenticator authenticator() {
