@@ -105,11 +105,12 @@ class AbuseControlIT {
       c.limits.publishBurst = 1;
     })) {
       Mqtt5BlockingClient sub = v5(b, "throttle-sub");
-      sub.connect();
-      sub.subscribeWith().topicFilter("throttle/t").qos(MqttQos.AT_LEAST_ONCE).send();
       Mqtt5BlockingClient pub = v5(b, "throttle-pub");
-      pub.connect();
+      // the publish flow is registered before subscribing, so the client cannot drop an early message
       try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+        sub.connect();
+        sub.subscribeWith().topicFilter("throttle/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        pub.connect();
         long start = System.nanoTime();
         for (int i = 0; i < 11; i++) {
           pub.publishWith().topic("throttle/t").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {(byte) i}).send();
