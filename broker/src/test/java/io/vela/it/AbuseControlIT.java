@@ -4,6 +4,7 @@ import static io.vela.it.BadPackets.CONNACK;
 import static io.vela.it.BadPackets.DISCONNECT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -20,7 +21,10 @@ import io.vela.auth.BanList;
 import io.vela.config.BanConfig;
 import io.vela.config.LimitsConfig;
 import io.vertx.core.Future;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -73,7 +77,8 @@ class AbuseControlIT {
       }
       assertThat(raw.closedWithin(WAIT)).isTrue();
       assertThat(b.broker().metrics().rejections("publish-rate")).isEqualTo(1);
-      assertThat(b.broker().metrics().publishReceived.sum()).isEqualTo(6); // the 6th was refused, then the close
+      // the 6th (or, on a very slow machine, a later one) was refused and nothing after it was read
+      assertThat(b.broker().metrics().publishReceived.sum()).isBetween(6L, 9L);
     }
   }
 
@@ -81,7 +86,8 @@ class AbuseControlIT {
   @DisplayName("limits.byte-rate with action disconnect: payload bytes past byte-burst get DISCONNECT 0x96")
   void byteRateDisconnects() throws Exception {
     try (TestBroker b = TestBroker.start(c -> {
-      c.limits.byteRate = 1000;
+      c.limits.byteRate = 100;
+      c.limits.byteBurst = 1000;
       c.limits.rateLimitAction = LimitsConfig.RateLimitAction.DISCONNECT;
     }); RawClient raw = new RawClient(b.host(), b.port())) {
       raw.send(RawClient.connect(5, "bytes", 30));
@@ -137,15 +143,31 @@ class AbuseControlIT {
     try (TestBroker b = TestBroker.start(c -> {
       c.limits.connectionsPerIpPerSecond = 1;
       c.limits.connectionsPerIpBurst = 2;
-    }); RawClient first = new RawClient(b.host(), b.port());
-         RawClient second = new RawClient(b.host(), b.port());
-         RawClient third = new RawClient(b.host(), b.port())) {
-      assertThat(third.closedWithin(WAIT)).isTrue();
-      first.send(RawClient.connect(4, "ip-rate-1", 30));
-      assertThat(BadPackets.connAckCode(first.readPacket())).isZero();
-      second.send(RawClient.connect(4, "ip-rate-2", 30));
-      assertThat(BadPackets.connAckCode(second.readPacket())).isZero();
-      assertThat(b.broker().metrics().rejections("ip-connection-rate")).isEqualTo(1);
+    })) {
+      List<RawClient> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < 5; i++) {
+          sockets.add(new RawClient(b.host(), b.port()));
+        }
+        // five sockets in quick succession, a budget of two plus one per second: some are refused whatever the load
+        await().atMost(WAIT).until(() -> b.broker().metrics().rejections("ip-connection-rate") >= 1);
+        int closed = 0;
+        for (int i = 0; i < sockets.size(); i++) {
+          RawClient s = sockets.get(i);
+          try {
+            s.send(RawClient.connect(4, "ip-rate-" + i, 30));
+            assertThat(BadPackets.connAckCode(s.readPacket())).isZero();
+          } catch (IOException e) {
+            assertThat(i).as("the first socket is always accepted").isPositive();
+            closed++;
+          }
+        }
+        assertThat((long) closed).isEqualTo(b.broker().metrics().rejections("ip-connection-rate")).isBetween(1L, 3L);
+      } finally {
+        for (RawClient s : sockets) {
+          s.close();
+        }
+      }
     }
   }
 
