@@ -158,8 +158,7 @@ class AbuseControlIT {
             s.send(RawClient.connect(4, "ip-rate-" + i, 30));
             assertThat(BadPackets.connAckCode(s.readPacket())).isZero();
           } catch (IOException e) {
-            assertThat(i).as("the first socket is always accepted").isPositive();
-            closed++;
+            closed++; // two event loops accept in turn: which sockets are refused is not fixed, how many is
           }
         }
         assertThat((long) closed).isEqualTo(b.broker().metrics().rejections("ip-connection-rate")).isBetween(1L, 3L);
