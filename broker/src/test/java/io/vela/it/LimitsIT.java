@@ -18,6 +18,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.vela.config.MqttConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -119,6 +121,17 @@ class LimitsIT {
   }
 
   @Test
+  @DisplayName("a will topic over limits.max-topic-length is refused: MQTT 5 CONNACK 0x90 Topic Name invalid")
+  void willTopicOverTheLimit() {
+    try (TestBroker b = TestBroker.start(c -> c.limits.maxTopicLength = 8)) {
+      Mqtt5ConnAckException e = catchThrowableOfType(Mqtt5ConnAckException.class, () -> v5(b, "long-will")
+          .connectWith().willPublish().topic("will/too/long").payload(new byte[1]).applyWillPublish().send());
+      assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.TOPIC_NAME_INVALID);
+      assertThat(b.broker().metrics().rejections("topic-length")).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("limits.max-topic-levels: PUBLISH with more levels gets DISCONNECT 0x90; SUBSCRIBE gets 0x8F for that "
       + "filter only (MQTT 3.1.1: 0x80)")
   void topicLevels() throws Exception {
@@ -174,11 +187,15 @@ class LimitsIT {
     }
   }
 
-  @Test
-  @DisplayName("mqtt.max-queued-bytes: an offline session keeps at most that many payload bytes; drop-oldest keeps "
-      + "the newest messages and counts each drop")
-  void maxQueuedBytes() throws Exception {
-    try (TestBroker b = TestBroker.start(c -> c.mqtt.maxQueuedBytes = 1000)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(MqttConfig.QueueOverflow.class)
+  @DisplayName("mqtt.max-queued-bytes: an offline session keeps at most that many payload bytes; the queue-overflow "
+      + "policy decides which messages go, and each drop is counted")
+  void maxQueuedBytes(MqttConfig.QueueOverflow policy) throws Exception {
+    try (TestBroker b = TestBroker.start(c -> {
+      c.mqtt.maxQueuedBytes = 1000;
+      c.mqtt.queueOverflow = policy;
+    })) {
       Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("bytes-sub").serverHost(b.host())
           .serverPort(b.port()).buildBlocking();
       sub.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
@@ -206,7 +223,8 @@ class LimitsIT {
           assertThat(p).isPresent();
           got.add((int) p.get().getPayloadAsBytes()[0]);
         }
-        assertThat(got).containsExactly(3, 4, 5);
+        assertThat(got).containsExactly(policy == MqttConfig.QueueOverflow.DROP_OLDEST ? new Integer[] {3, 4, 5}
+            : new Integer[] {1, 2, 3});
         assertThat(publishes.receive(200, TimeUnit.MILLISECONDS)).isEmpty();
       }
       sub.disconnect();
