@@ -1,5 +1,6 @@
 package io.vela;
 
+import io.vela.auth.ConnectionGuard;
 import io.vela.config.ListenerConfig;
 import io.vela.config.VelaConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -47,7 +48,8 @@ public final class VelaBroker {
     this.ownsVertx = ownsVertx;
     Dispatcher dispatcher = new Dispatcher(new SubscriptionTrie(
         ShareStrategy.valueOf(config.mqtt.sharedSubscriptions.strategy.name())), new RetainedStore());
-    this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics);
+    this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics,
+        new ConnectionGuard(config.limits, config.bans, metrics));
   }
 
   /** Starts a broker on its own Vert.x instance. */

@@ -37,6 +37,7 @@ final class ConfigValidator {
         throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp)");
       }
       range(origins, key + ".port", l.port, 0, 65535);
+      range(origins, key + ".max-connections", l.maxConnections, 0, Integer.MAX_VALUE);
       if (l.bind == null || l.bind.isBlank()) {
         throw error(origins, key + ".bind", "an address is needed, e.g. 0.0.0.0 or 127.0.0.1");
       }
@@ -53,6 +54,7 @@ final class ConfigValidator {
     range(origins, "mqtt.max-inflight", m.maxInflight, 1, 65535);
     range(origins, "mqtt.publisher-backpressure-ms", m.publisherBackpressureMs, 0, 3_600_000);
     range(origins, "mqtt.max-queued-messages", m.maxQueuedMessages, 0, Integer.MAX_VALUE);
+    range(origins, "mqtt.max-queued-bytes", m.maxQueuedBytes, 0, Long.MAX_VALUE);
     range(origins, "mqtt.max-session-expiry-seconds", m.maxSessionExpirySeconds, 0, 0xFFFFFFFFL);
     range(origins, "mqtt.max-qos", m.maxQos, 0, 2);
     range(origins, "mqtt.topic-alias-maximum", m.topicAliasMaximum, 0, 65535);
@@ -79,17 +81,18 @@ final class ConfigValidator {
       throw new ConfigException("config key 'sys': expected a section");
     }
     range(origins, "sys.interval-seconds", c.sys.intervalSeconds, 1, 86400);
+    LimitsValidator.validate(c, origins);
     range(origins, "event-loops", c.eventLoops, 0, 1024);
     range(origins, "shutdown-timeout-seconds", c.shutdownTimeoutSeconds, 0, 3600);
   }
 
-  private static void range(Map<String, String> origins, String key, long value, long min, long max) {
+  static void range(Map<String, String> origins, String key, long value, long min, long max) {
     if (value < min || value > max) {
       throw error(origins, key, value + " is out of range (" + min + " to " + max + ")");
     }
   }
 
-  private static ConfigException error(Map<String, String> origins, String key, String problem) {
+  static ConfigException error(Map<String, String> origins, String key, String problem) {
     String var = origins.get(key);
     return new ConfigException((var == null ? "" : "environment variable " + var + ": ") + "config key '" + key
         + "': " + problem);

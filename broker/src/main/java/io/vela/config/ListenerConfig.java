@@ -13,4 +13,7 @@ public final class ListenerConfig {
 
   /** TCP port; 0 picks a free port (printed at start). */
   public int port = 1883;
+
+  /** Open connections on this listener; 0 = only the global limits.max-connections applies. */
+  public int maxConnections = 0;
 }

@@ -29,6 +29,9 @@ public final class MqttConfig {
   /** Messages queued per session while in flight is full or the client is offline. */
   public int maxQueuedMessages = 1000;
 
+  /** Payload bytes queued per session (same overflow policy as max-queued-messages); 0 = no limit. */
+  public long maxQueuedBytes = 64L * 1024 * 1024;
+
   /** What to drop when the queue is full. */
   public QueueOverflow queueOverflow = QueueOverflow.DROP_OLDEST;
 

@@ -1,6 +1,8 @@
 package io.vela.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +17,12 @@ public final class VelaConfig {
   public MqttConfig mqtt = new MqttConfig();
 
   public SysConfig sys = new SysConfig();
+
+  /** Limits and abuse control. */
+  public LimitsConfig limits = new LimitsConfig();
+
+  /** Client ids, user names, IP addresses and address blocks refused at connect. */
+  public List<BanConfig> bans = new ArrayList<>();
 
   /** Event loops (and listener verticle instances); 0 = Vert.x default (2 x cores). */
   public int eventLoops = 0;

@@ -27,6 +27,26 @@ public final class BrokerMetrics {
 
   private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> rejections = new ConcurrentHashMap<>();
+
+  /**
+   * Counts one thing refused by a limit or abuse control, by reason (max-connections, banned-client-id, flapping,
+   * publish-rate, ...; docs/configuration.md lists them).
+   */
+  public void reject(String reason) {
+    rejections.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  public long rejections(String reason) {
+    LongAdder a = rejections.get(reason);
+    return a == null ? 0 : a.sum();
+  }
+
+  public Map<String, Long> rejectionsByReason() {
+    Map<String, Long> out = new TreeMap<>();
+    rejections.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
 
   /** Counts one message not delivered, by reason (queue-full, qos0-slow-consumer, expired, ...). */
   public void drop(String reason) {

@@ -8,6 +8,9 @@ import io.vela.api.EnhancedAuthenticator;
 import io.vela.api.Message;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
+import io.vela.auth.ConnectionGuard;
+import io.vela.auth.PublishLimiter;
+import io.vela.config.LimitsConfig;
 import io.vela.config.MqttConfig;
 import io.vela.protocol.ClientChannel;
 import io.vela.protocol.ConnAck;
@@ -27,6 +30,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -73,11 +77,23 @@ public final class ClientConnection implements PacketHandler {
   private AuthExchange authExchange;
   private AuthPhase authPhase = AuthPhase.NONE;
   private byte[] finalAuthData;
+  private final ConnectionGuard.Admission admission;
+  private final LimitsConfig limits;
+  private PublishLimiter publishLimiter;
+  private long throttleTimer = -1;
+  private boolean throttleLogged;
 
+  /** A connection that did not come through a listener's admission control (tests). */
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
+    this(channel, registry, registry.guard().unlimited(channel.remoteAddress()));
+  }
+
+  public ClientConnection(ClientChannel channel, SessionRegistry registry, ConnectionGuard.Admission admission) {
     this.channel = channel;
     this.registry = registry;
     this.config = registry.config();
+    this.admission = admission;
+    this.limits = registry.guard().limits();
     registry.track(this);
     connectTimer = channel.context().owner().setTimer(config.connectTimeoutSeconds * 1000L, id -> {
       connectTimer = -1;
@@ -134,6 +150,12 @@ public final class ClientConnection implements PacketHandler {
           + config.maxClientIdLength);
       return;
     }
+    ConnectionGuard.Refusal refusal = registry.guard().onConnect(admission, clientIdAssigned ? null : id,
+        c.username());
+    if (refusal != null) {
+      refuse(refusal.quota ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.BANNED, refusal.metric);
+      return;
+    }
     if (c.version() == MqttVersion.V5 && config.redirect != MqttConfig.Redirect.NONE) {
       redirect();
       return;
@@ -149,11 +171,12 @@ public final class ClientConnection implements PacketHandler {
     if (enhancedAuth == null && !config.allowAnonymous && c.username() == null) {
       refuse(c.version() == MqttVersion.V5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
           "anonymous connections are not allowed");
+      registry.guard().authenticationFailed(admission);
       return;
     }
     Will w = c.will();
     if (w != null) {
-      if (!Topics.isValidTopicName(w.topic())) {
+      if (!Topics.isValidTopicName(w.topic()) || topicOverLimits("will topic", w.topic()) != null) {
         if (v5()) {
           refuse(ReasonCode.TOPIC_NAME_INVALID, "invalid will topic");
         } else {
@@ -230,6 +253,7 @@ public final class ClientConnection implements PacketHandler {
     if (!result.allowed()) {
       refuse(result.outcome() == AuthResult.Outcome.BAD_CREDENTIALS ? ReasonCode.BAD_USER_NAME_OR_PASSWORD
           : ReasonCode.NOT_AUTHORIZED, result.detail() == null ? "authentication failed" : result.detail());
+      registry.guard().authenticationFailed(admission);
       return;
     }
     registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
@@ -333,6 +357,7 @@ public final class ClientConnection implements PacketHandler {
     }
     this.session = s;
     state = State.CONNECTED;
+    publishLimiter = PublishLimiter.create(limits, System.nanoTime());
     boolean v5 = v5();
     channel.accept(new ConnAck(present,
         clientIdAssigned && v5 ? clientId : null,
@@ -407,6 +432,14 @@ public final class ClientConnection implements PacketHandler {
     }
     if (!Topics.isValidTopicName(message.topic())) {
       violation(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH [MQTT-3.3.2-2]");
+      return;
+    }
+    String overLimits = topicOverLimits("topic name", message.topic());
+    if (overLimits != null) {
+      violation(ReasonCode.TOPIC_NAME_INVALID, overLimits);
+      return;
+    }
+    if (publishLimiter != null && overRate(message)) {
       return;
     }
     int qos = message.qos();
@@ -512,9 +545,92 @@ public final class ClientConnection implements PacketHandler {
       context().owner().cancelTimer(holdBackTimer);
       holdBackTimer = -1;
     }
-    if (state == State.CONNECTED) {
+    if (state == State.CONNECTED && throttleTimer < 0) {
       channel.resumeReading();
     }
+  }
+
+  // ---------------------------------------------------------------- limits and rate limits
+
+  /**
+   * A topic name or filter longer than limits.max-topic-length or with more levels than limits.max-topic-levels;
+   * counted. Cheap: levels are only counted when the topic is long enough to have too many.
+   *
+   * @return why, or null when within the limits
+   */
+  private String topicOverLimits(String what, String topic) {
+    if (topic.length() > limits.maxTopicLength) {
+      registry.metrics().reject("topic-length");
+      return what + " longer than limits.max-topic-length (" + limits.maxTopicLength + ")";
+    }
+    if (topic.length() >= limits.maxTopicLevels) {
+      int levels = 1;
+      for (int i = 0; i < topic.length(); i++) {
+        if (topic.charAt(i) == '/') {
+          levels++;
+        }
+      }
+      if (levels > limits.maxTopicLevels) {
+        registry.metrics().reject("topic-levels");
+        return what + " has more levels than limits.max-topic-levels (" + limits.maxTopicLevels + ")";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * SUBACK code for a filter over the topic limits (0x8F Topic Filter invalid) or past limits.max-subscriptions (0x97
+   * Quota exceeded); MQTT 3.x clients see 0x80. Null when the subscription may be made.
+   */
+  private ReasonCode subscriptionOverLimits(String filter) {
+    String why = topicOverLimits("topic filter", filter);
+    if (why != null) {
+      LOG.info("clientId={} address={} subscription refused: {}", clientId, channel.remoteAddress(), why);
+      return ReasonCode.TOPIC_FILTER_INVALID;
+    }
+    Map<String, SubscriptionOptions> current = session.subscriptions();
+    if (limits.maxSubscriptions > 0 && current.size() >= limits.maxSubscriptions && !current.containsKey(filter)) {
+      registry.metrics().reject("max-subscriptions");
+      LOG.info("clientId={} address={} subscription to {} refused: limits.max-subscriptions ({}) reached", clientId,
+          channel.remoteAddress(), filter, limits.maxSubscriptions);
+      return ReasonCode.QUOTA_EXCEEDED;
+    }
+    return null;
+  }
+
+  /**
+   * Publish-rate and byte-rate. Throttle: this PUBLISH is processed, then nothing more is read from the client until
+   * its buckets are out of debt. Disconnect: MQTT 5 DISCONNECT 0x96 Message rate too high, MQTT 3.x close.
+   *
+   * @return true if the connection is being closed and the PUBLISH must be dropped
+   */
+  private boolean overRate(Message message) {
+    long wait = publishLimiter.onPublish(message.payload().length, System.nanoTime());
+    if (wait == 0) {
+      return false;
+    }
+    PublishLimiter.Exceeded which = publishLimiter.exceeded();
+    registry.metrics().reject(which.metric);
+    String detail = "over limits." + which.metric;
+    if (limits.rateLimitAction == LimitsConfig.RateLimitAction.DISCONNECT) {
+      violation(ReasonCode.MESSAGE_RATE_TOO_HIGH, detail);
+      return true;
+    }
+    if (!throttleLogged) {
+      throttleLogged = true;
+      LOG.info("clientId={} address={} throttled: {} (logged once per connection)", clientId,
+          channel.remoteAddress(), detail);
+    }
+    if (throttleTimer < 0) {
+      channel.pauseReading();
+      throttleTimer = context().owner().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> {
+        throttleTimer = -1;
+        if (state == State.CONNECTED && !heldBack) {
+          channel.resumeReading();
+        }
+      });
+    }
+    return false;
   }
 
   @Override
@@ -583,6 +699,11 @@ public final class ClientConnection implements PacketHandler {
           return;
         }
         reasons.add(ReasonCode.TOPIC_FILTER_INVALID);
+        continue;
+      }
+      ReasonCode limited = subscriptionOverLimits(filter);
+      if (limited != null) {
+        reasons.add(limited);
         continue;
       }
       if (!config.wildcardSubscriptionAvailable && Topics.hasWildcard(filter)) {
@@ -808,6 +929,7 @@ public final class ClientConnection implements PacketHandler {
     State previous = state;
     state = State.CLOSED;
     cancelConnectTimer();
+    admission.release();
     registry.untrack(this);
     if (session != null) {
       registry.metrics().connectionsCurrent.decrementAndGet();

@@ -47,6 +47,8 @@ public final class Session implements Subscriber {
   private volatile boolean online;
   private final Map<String, SubscriptionOptions> subscriptions = new HashMap<>();
   private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  /** Payload bytes in {@link #queue} (limited by mqtt.max-queued-bytes). */
+  private long queuedBytes;
   private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
   private final Set<Integer> awaitingRelease = new HashSet<>();
   private int nextPacketId = 1;
@@ -251,12 +253,51 @@ public final class Session implements Subscriber {
             out.message.topic());
         return;
       }
-      Outbound dropped = queue.pollFirst();
+      Outbound dropped = pollQueue();
       LOG.debug("clientId={} queue full ({}), dropping oldest message on {}", clientId, queue.size(),
           dropped.message.topic());
     }
+    if (config.maxQueuedBytes > 0 && !roomForBytes(out)) {
+      return;
+    }
     queue.addLast(out);
+    queuedBytes += out.message.payload().length;
     updateCongestion();
+  }
+
+  /**
+   * mqtt.max-queued-bytes, with the queue-overflow policy of max-queued-messages: drop-newest drops {@code out},
+   * drop-oldest drops queued messages until it fits (a message larger than the whole limit is dropped itself). Every
+   * dropped message is counted.
+   *
+   * @return true if {@code out} may be queued
+   */
+  private boolean roomForBytes(Outbound out) {
+    long size = out.message.payload().length;
+    if (queuedBytes + size <= config.maxQueuedBytes) {
+      return true;
+    }
+    if (config.queueOverflow == MqttConfig.QueueOverflow.DROP_NEWEST || size > config.maxQueuedBytes) {
+      registry.metrics().drop("queue-bytes-full");
+      LOG.debug("clientId={} queue over {} bytes, dropping newest message on {}", clientId, config.maxQueuedBytes,
+          out.message.topic());
+      return false;
+    }
+    while (!queue.isEmpty() && queuedBytes + size > config.maxQueuedBytes) {
+      Outbound dropped = pollQueue();
+      registry.metrics().drop("queue-bytes-full");
+      LOG.debug("clientId={} queue over {} bytes, dropping oldest message on {}", clientId, config.maxQueuedBytes,
+          dropped.message.topic());
+    }
+    return true;
+  }
+
+  private Outbound pollQueue() {
+    Outbound out = queue.pollFirst();
+    if (out != null) {
+      queuedBytes -= out.message.payload().length;
+    }
+    return out;
   }
 
   private void sendInflight(ClientChannel ch, Outbound out) {
@@ -298,7 +339,7 @@ public final class Session implements Subscriber {
       if (head.qos > 0 && inflight.size() >= inflightLimit) {
         return;
       }
-      queue.pollFirst();
+      pollQueue();
       if (head.message.isExpired(now)) {
         registry.metrics().drop("expired");
         continue;
@@ -595,6 +636,7 @@ public final class Session implements Subscriber {
       LOG.debug("clientId={} session ended with {} queued messages", clientId, queue.size());
     }
     queue.clear();
+    queuedBytes = 0;
     updateCongestion();
     inflight.clear();
     awaitingResend = 0;

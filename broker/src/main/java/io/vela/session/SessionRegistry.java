@@ -2,7 +2,9 @@ package io.vela.session;
 
 import io.vela.api.Authenticator;
 import io.vela.api.EnhancedAuthenticator;
+import io.vela.auth.ConnectionGuard;
 import io.vela.api.Message;
+import io.vela.config.LimitsConfig;
 import io.vela.config.MqttConfig;
 import io.vela.metrics.BrokerMetrics;
 import io.vela.protocol.Will;
@@ -31,13 +33,25 @@ public final class SessionRegistry {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final KeyedSequencer sequencer = new KeyedSequencer();
+  private final ConnectionGuard guard;
   private volatile Authenticator authenticator = Authenticator.ALLOW_ALL;
   private final ConcurrentHashMap<String, EnhancedAuthenticator> enhancedAuthenticators = new ConcurrentHashMap<>();
 
+  /** With the default limits and no bans (tests). */
   public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics) {
+    this(config, dispatcher, metrics, new ConnectionGuard(new LimitsConfig(), List.of(), metrics));
+  }
+
+  public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics, ConnectionGuard guard) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
+    this.guard = guard;
+  }
+
+  /** Limits, bans and abuse control shared by every connection. */
+  public ConnectionGuard guard() {
+    return guard;
   }
 
   public Authenticator authenticator() {

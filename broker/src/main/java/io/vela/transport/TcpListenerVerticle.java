@@ -1,5 +1,6 @@
 package io.vela.transport;
 
+import io.vela.auth.ConnectionGuard;
 import io.vela.codec.ByteCounter;
 import io.vela.codec.NettyMqttChannel;
 import io.vela.config.ListenerConfig;
@@ -64,10 +65,16 @@ public final class TcpListenerVerticle extends VerticleBase {
         socket.close();
         return;
       }
+      ConnectionGuard.Admission admission = registry.guard().admit(name, listener.maxConnections,
+          socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress());
+      if (admission.closeNow()) {
+        socket.close();
+        return;
+      }
       NetSocketInternal so = (NetSocketInternal) socket;
       NettyMqttChannel channel = NettyMqttChannel.install(so, context, mqtt.maxPacketSize, mqtt.maxClientIdLength,
           bytes);
-      channel.start(new ClientConnection(channel, registry));
+      channel.start(new ClientConnection(channel, registry, admission));
     });
     return server.listen();
   }
