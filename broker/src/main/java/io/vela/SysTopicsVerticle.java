@@ -55,6 +55,10 @@ final class SysTopicsVerticle extends VerticleBase {
     publish(d, "bytes/sent", m.bytesSent.sum());
     publish(d, "subscriptions/count", d.trie().size());
     publish(d, "retained messages/count", d.retained().size());
+    m.dropsByReason().forEach((reason, n) -> publish(d, "messages/dropped/" + reason, n));
+    m.rejectionsByReason().forEach((reason, n) -> publish(d, "rejections/" + reason, n));
+    m.protocolErrorsByReason().forEach((reason, n) -> publish(d, "protocol-errors/" + reason, n));
+    publish(d, "publishers/held-back", m.publisherHoldBacks.sum());
   }
 
   private static void publish(Dispatcher d, String topic, Object value) {

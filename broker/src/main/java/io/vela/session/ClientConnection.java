@@ -321,6 +321,9 @@ public final class ClientConnection implements PacketHandler {
             method, String.valueOf(ar.cause()));
       }
       String detail = step == null ? "authenticator failed" : "authentication failed: " + step.detail();
+      if (step != null) {
+        registry.guard().authenticationFailed(admission); // a denial, not an authenticator error, counts
+      }
       if (reauthenticating) {
         reauthenticationFailed(detail);
       } else {

@@ -137,6 +137,19 @@ class SysTopicsIT {
     assertThat(number("bytes/sent")).isPositive();
   }
 
+  @DisplayName("$SYS/broker/protocol-errors/<reason> counts connections closed for a protocol violation")
+  @Test
+  void protocolErrorsByReason() throws Exception {
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      raw.send(RawClient.connect(4, unique("garbage"), 30));
+      assertThat(RawClient.type(raw.readPacket())).isEqualTo(2);
+      raw.send(new byte[] {(byte) 0xF0, 0}); // reserved packet type 15 in MQTT 3.1.1
+      assertThat(raw.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+    await().atMost(WAIT).until(() -> has("protocol-errors/MALFORMED_PACKET")
+        && number("protocol-errors/MALFORMED_PACKET") >= 1);
+  }
+
   @DisplayName("clients cannot publish to $SYS: a v5 QoS 1 PUBLISH is answered 0x87 Not authorized and not routed")
   @Test
   void clientsCannotPublishToSys() {
