@@ -9,6 +9,7 @@ import io.vela.routing.RetainedStore;
 import io.vela.routing.ShareStrategy;
 import io.vela.routing.SubscriptionTrie;
 import io.vela.session.SessionRegistry;
+import io.vela.transport.ListenerVerticle;
 import io.vela.transport.TcpListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -75,9 +76,9 @@ public final class VelaBroker {
       // port 0 = any free port, shared by every instance: Vert.x shares a random port among servers that ask for
       // the same negative port number
       int port = l.port == 0 ? -(SHARED_PORT_KEY.incrementAndGet()) : l.port;
-      List<TcpListenerVerticle> created = new ArrayList<>();
+      List<ListenerVerticle> created = new ArrayList<>();
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
-            TcpListenerVerticle verticle = new TcpListenerVerticle(name, l, port, registry, accepting::get);
+            ListenerVerticle verticle = newListener(name, l, port);
             synchronized (created) {
               created.add(verticle);
             }
@@ -97,6 +98,14 @@ public final class VelaBroker {
           .onSuccess(deployments::add));
     }
     return chain.map(v -> this);
+  }
+
+  /** One instance of the verticle serving a listener of this type (types are validated with the config). */
+  private ListenerVerticle newListener(String name, ListenerConfig l, int port) {
+    return switch (l.type) {
+      case "tcp" -> new TcpListenerVerticle(name, l, port, registry, accepting::get);
+      default -> throw new IllegalArgumentException("no listener verticle for type " + l.type);
+    };
   }
 
   /** The port a listener is bound to (resolved when configured as 0). */

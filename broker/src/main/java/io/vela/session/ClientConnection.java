@@ -11,6 +11,7 @@ import io.vela.api.SubscriptionOptions;
 import io.vela.auth.ConnectionGuard;
 import io.vela.auth.PublishLimiter;
 import io.vela.config.LimitsConfig;
+import io.vela.config.ListenerConfig;
 import io.vela.config.MqttConfig;
 import io.vela.protocol.ClientChannel;
 import io.vela.protocol.ConnAck;
@@ -78,6 +79,7 @@ public final class ClientConnection implements PacketHandler {
   private AuthPhase authPhase = AuthPhase.NONE;
   private byte[] finalAuthData;
   private final ConnectionGuard.Admission admission;
+  private final ListenerConfig listener;
   private final LimitsConfig limits;
   private PublishLimiter publishLimiter;
   private long throttleTimer = -1;
@@ -85,11 +87,16 @@ public final class ClientConnection implements PacketHandler {
 
   /** A connection that did not come through a listener's admission control (tests). */
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
-    this(channel, registry, registry.guard().unlimited(channel.remoteAddress()));
+    this(channel, registry, registry.guard().unlimited(channel.remoteAddress()), new ListenerConfig());
   }
 
-  public ClientConnection(ClientChannel channel, SessionRegistry registry, ConnectionGuard.Admission admission) {
+  /**
+   * @param listener the listener the connection arrived on (its per-listener settings apply)
+   */
+  public ClientConnection(ClientChannel channel, SessionRegistry registry, ConnectionGuard.Admission admission,
+                          ListenerConfig listener) {
     this.channel = channel;
+    this.listener = listener;
     this.registry = registry;
     this.config = registry.config();
     this.admission = admission;

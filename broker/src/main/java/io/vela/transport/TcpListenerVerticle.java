@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * MQTT over plain TCP. One instance per event loop, all sharing the same port (Vert.x spreads accepted connections
  * across instances) and the same {@link SessionRegistry} by reference.
  */
-public final class TcpListenerVerticle extends VerticleBase {
+public final class TcpListenerVerticle extends VerticleBase implements ListenerVerticle {
 
   private final String name;
   private final ListenerConfig listener;
@@ -54,11 +54,7 @@ public final class TcpListenerVerticle extends VerticleBase {
         registry.metrics().bytesSent.add(n);
       }
     };
-    NetServerOptions options = new NetServerOptions()
-        .setHost(listener.bind)
-        .setPort(port)
-        .setTcpNoDelay(true)
-        .setReuseAddress(true);
+    NetServerOptions options = ListenerOptions.netServerOptions(listener, port);
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> {
       if (!accepting.getAsBoolean()) {
@@ -74,7 +70,7 @@ public final class TcpListenerVerticle extends VerticleBase {
       NetSocketInternal so = (NetSocketInternal) socket;
       NettyMqttChannel channel = NettyMqttChannel.install(so, context, mqtt.maxPacketSize, mqtt.maxClientIdLength,
           bytes);
-      channel.start(new ClientConnection(channel, registry, admission));
+      channel.start(new ClientConnection(channel, registry, admission, listener));
     });
     return server.listen();
   }
@@ -88,6 +84,7 @@ public final class TcpListenerVerticle extends VerticleBase {
     return name;
   }
 
+  @Override
   public int actualPort() {
     return server.actualPort();
   }
