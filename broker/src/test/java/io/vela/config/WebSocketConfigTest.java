@@ -33,6 +33,15 @@ class WebSocketConfigTest {
   }
 
   @Test
+  @DisplayName("conf/vela.yaml enables a ws listener on 8083 with the ws defaults")
+  void shippedConfigurationHasWs() {
+    VelaConfig shipped = ConfigLoader.load(java.nio.file.Path.of("..", "conf", "vela.yaml"), NO_ENV);
+    ListenerConfig defaults = parse("listeners:\n  ws:\n    bind: 0.0.0.0\n").listeners.get("ws");
+    assertThat(shipped.listeners.get("ws")).usingRecursiveComparison().isEqualTo(defaults);
+    assertThat(shipped.listeners.get("ws").enabled).isTrue();
+  }
+
+  @Test
   @DisplayName("every ws key binds: websocket.path, compression, allowed-origins, trusted-proxies, "
       + "min-keep-alive-seconds")
   void wsKeysBind() {
