@@ -11,6 +11,7 @@ import io.vela.routing.SubscriptionTrie;
 import io.vela.session.SessionRegistry;
 import io.vela.transport.ListenerVerticle;
 import io.vela.transport.TcpListenerVerticle;
+import io.vela.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,7 +90,8 @@ public final class VelaBroker {
             deployments.add(id);
             int actual = created.get(0).actualPort();
             ports.put(name, actual);
-            LOG.info("listener {}: MQTT over {} on {}:{}", name, l.type, l.bind, actual);
+            LOG.info("listener {}: MQTT over {} on {}:{}{}", name, l.type, l.bind, actual,
+                l.websocket == null ? "" : " path " + l.websocket.path);
           }));
     }
     chain = chain.compose(v -> vertx.deployVerticle(new ControlPlaneVerticle(registry)).onSuccess(deployments::add));
@@ -104,6 +106,7 @@ public final class VelaBroker {
   private ListenerVerticle newListener(String name, ListenerConfig l, int port) {
     return switch (l.type) {
       case "tcp" -> new TcpListenerVerticle(name, l, port, registry, accepting::get);
+      case "ws" -> new WebSocketListenerVerticle(name, l, port, registry, accepting::get);
       default -> throw new IllegalArgumentException("no listener verticle for type " + l.type);
     };
   }

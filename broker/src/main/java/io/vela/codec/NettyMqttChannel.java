@@ -106,11 +106,11 @@ public final class NettyMqttChannel implements ClientChannel {
   private final TopicAliases topicAliases = new TopicAliases();
   private boolean closed;
 
-  private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize) {
+  private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize, String remoteAddress) {
     this.socket = socket;
     this.context = context;
     this.maxPacketSize = maxPacketSize;
-    this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
+    this.remoteAddress = remoteAddress;
   }
 
   /**
@@ -121,6 +121,17 @@ public final class NettyMqttChannel implements ClientChannel {
    */
   public static NettyMqttChannel install(NetSocketInternal socket, Context context, int maxPacketSize,
                                          int maxClientIdLength, ByteCounter byteCounter) {
+    return install(socket, context, maxPacketSize, maxClientIdLength, byteCounter,
+        socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString());
+  }
+
+  /**
+   * Installs the MQTT codec, reporting the client as {@code remoteAddress} (a WebSocket client behind a trusted
+   * proxy is known by its forwarded address). On a WebSocket socket this goes after the frame handlers, so the
+   * decoder reads the byte stream the frames carry.
+   */
+  public static NettyMqttChannel install(NetSocketInternal socket, Context context, int maxPacketSize,
+                                         int maxClientIdLength, ByteCounter byteCounter, String remoteAddress) {
     ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
     // a read burst is flushed once at its end: let a burst of writes queue up before the channel reports
     // unwritable, which is when QoS 0 messages for this client start being dropped
@@ -129,7 +140,7 @@ public final class NettyMqttChannel implements ClientChannel {
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
-    return new NettyMqttChannel(socket, context, maxPacketSize);
+    return new NettyMqttChannel(socket, context, maxPacketSize, remoteAddress);
   }
 
   /** Starts delivering decoded packets to {@code packetHandler}. */

@@ -9,8 +9,8 @@ import java.util.Set;
  */
 final class ConfigValidator {
 
-  static final Set<String> LISTENER_TYPES = Set.of("tcp");
-  static final Set<String> PLANNED_LISTENER_TYPES = Set.of("tls", "ws", "wss", "quic");
+  static final Set<String> LISTENER_TYPES = Set.of("tcp", "ws");
+  static final Set<String> PLANNED_LISTENER_TYPES = Set.of("tls", "wss", "quic");
 
   private ConfigValidator() {
   }
@@ -31,13 +31,22 @@ final class ConfigValidator {
       }
       if (PLANNED_LISTENER_TYPES.contains(l.type)) {
         throw error(origins, key + ".type", "listener type '" + l.type
-            + "' is not available yet in this version (supported: tcp)");
+            + "' is not available yet in this version (supported: tcp, ws)");
       }
       if (!LISTENER_TYPES.contains(l.type)) {
-        throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp)");
+        throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp, ws)");
+      }
+      if (l.port == null) {
+        l.port = ListenerConfig.defaultPort(l.type);
       }
       range(origins, key + ".port", l.port, 0, 65535);
       range(origins, key + ".max-connections", l.maxConnections, 0, Integer.MAX_VALUE);
+      range(origins, key + ".min-keep-alive-seconds", l.minKeepAliveSeconds, 0, 65535);
+      if (c.mqtt != null && c.mqtt.maxKeepAliveSeconds > 0 && l.minKeepAliveSeconds > c.mqtt.maxKeepAliveSeconds) {
+        throw error(origins, key + ".min-keep-alive-seconds", l.minKeepAliveSeconds + " is above "
+            + "mqtt.max-keep-alive-seconds (" + c.mqtt.maxKeepAliveSeconds + ")");
+      }
+      validateWebSocket(origins, key, l);
       if (l.bind == null || l.bind.isBlank()) {
         throw error(origins, key + ".bind", "an address is needed, e.g. 0.0.0.0 or 127.0.0.1");
       }
@@ -84,6 +93,45 @@ final class ConfigValidator {
     LimitsValidator.validate(c, origins);
     range(origins, "event-loops", c.eventLoops, 0, 1024);
     range(origins, "shutdown-timeout-seconds", c.shutdownTimeoutSeconds, 0, 3600);
+  }
+
+  private static void validateWebSocket(Map<String, String> origins, String key, ListenerConfig l) {
+    if (!l.type.equals("ws")) {
+      if (l.websocket != null) {
+        throw error(origins, key + ".websocket", "only ws listeners have WebSocket settings (this one is "
+            + l.type + ")");
+      }
+      return;
+    }
+    if (l.websocket == null) {
+      l.websocket = new WebSocketConfig();
+    }
+    WebSocketConfig ws = l.websocket;
+    String wsKey = key + ".websocket";
+    if (ws.path == null || !ws.path.startsWith("/") || ws.path.chars().anyMatch(ch -> ch <= ' ' || ch == '?'
+        || ch == '#')) {
+      throw error(origins, wsKey + ".path", "expected a URL path starting with /, e.g. /mqtt");
+    }
+    if (ws.allowedOrigins == null) {
+      ws.allowedOrigins = new java.util.ArrayList<>();
+    }
+    for (String origin : ws.allowedOrigins) {
+      if (origin == null || origin.isBlank() || origin.endsWith("/")) {
+        throw error(origins, wsKey + ".allowed-origins", "'" + origin + "' is not an origin (scheme://host[:port], "
+            + "no trailing slash, e.g. https://app.example.com)");
+      }
+    }
+    if (ws.trustedProxies == null) {
+      ws.trustedProxies = new java.util.ArrayList<>();
+    }
+    for (String proxy : ws.trustedProxies) {
+      boolean ok = proxy != null && (proxy.contains("/") ? BanConfig.cidrPrefix(proxy) >= 0
+          : BanConfig.parseAddress(proxy) != null);
+      if (!ok) {
+        throw error(origins, wsKey + ".trusted-proxies", "'" + proxy + "' is not an IP address or CIDR block "
+            + "(e.g. 10.0.0.5 or 10.0.0.0/8)");
+      }
+    }
   }
 
   static void range(Map<String, String> origins, String key, long value, long min, long max) {

@@ -217,10 +217,10 @@ public final class ClientConnection implements PacketHandler {
     } else {
       grantedExpiry = c.cleanStart() ? 0 : config.maxSessionExpirySeconds;
     }
-    keepAliveSeconds = c.keepAliveSeconds();
-    if (config.maxKeepAliveSeconds > 0 && (keepAliveSeconds == 0 || keepAliveSeconds > config.maxKeepAliveSeconds)) {
-      keepAliveSeconds = config.maxKeepAliveSeconds;
-      serverKeepAlive = c.version() == MqttVersion.V5 ? keepAliveSeconds : null;
+    keepAliveSeconds = grantedKeepAlive(c.keepAliveSeconds(), listener.minKeepAliveSeconds,
+        config.maxKeepAliveSeconds);
+    if (keepAliveSeconds != c.keepAliveSeconds() && c.version() == MqttVersion.V5) {
+      serverKeepAlive = keepAliveSeconds; // MQTT 5 3.2.2.3.14: the client must use the Server Keep Alive
     }
     credentials = new Credentials(id, c.username(), c.password(), channel.remoteAddress(), c.version().label());
     if (enhancedAuth != null) {
@@ -804,6 +804,22 @@ public final class ClientConnection implements PacketHandler {
     if (requireConnected("PINGREQ")) {
       channel.pingResp();
     }
+  }
+
+  /**
+   * The keep-alive the broker enforces (x 1.5): the listener's floor raises a shorter non-zero request (a browser
+   * tab throttled in the background pings late); 0 ("no keep-alive") stays 0, as a floor on it would drop MQTT 3
+   * clients that were told nothing and never ping. Then {@code mqtt.max-keep-alive-seconds} caps it, 0 included.
+   */
+  static int grantedKeepAlive(int requested, int floor, int max) {
+    int granted = requested;
+    if (floor > 0 && granted > 0 && granted < floor) {
+      granted = floor;
+    }
+    if (max > 0 && (granted == 0 || granted > max)) {
+      granted = max;
+    }
+    return granted;
   }
 
   @Override

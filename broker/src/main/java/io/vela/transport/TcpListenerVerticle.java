@@ -43,17 +43,7 @@ public final class TcpListenerVerticle extends VerticleBase implements ListenerV
   @Override
   public Future<?> start() {
     MqttConfig mqtt = registry.config();
-    ByteCounter bytes = new ByteCounter() {
-      @Override
-      public void received(int n) {
-        registry.metrics().bytesReceived.add(n);
-      }
-
-      @Override
-      public void sent(int n) {
-        registry.metrics().bytesSent.add(n);
-      }
-    };
+    ByteCounter bytes = new MetricsByteCounter(registry.metrics());
     NetServerOptions options = ListenerOptions.netServerOptions(listener, port);
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> {
