@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     ListenerConfig tcp = c.listeners.get("tcp");
     assertThat(tcp.type).isEqualTo("tcp");
     assertThat(tcp.bind).isEqualTo("0.0.0.0");
-    assertThat(tcp.port).isEqualTo(1883);
+    assertThat(tcp.port()).isEqualTo(1883);
     assertThat(tcp.enabled).isTrue();
     assertThat(c.mqtt.maxPacketSize).isEqualTo(1024 * 1024);
     assertThat(c.mqtt.maxClientIdLength).isEqualTo(65535);
