@@ -278,6 +278,68 @@ class TlsIT {
     assertThatThrownBy(tcp::connect).isInstanceOf(Mqtt5ConnAckException.class);
   }
 
+  @Test
+  @DisplayName("a certificate from another CA that the client presents anyway is refused in required and "
+      + "optional mode; the same raw client with a good certificate gets its CONNACK")
+  void foreignCertificatePresentedAnywayIsRefused() throws Exception {
+    TestPki.Issued foreign = TestPki.client(otherCa, "intruder");
+    assertThat(rawConnectOverTls(broker.broker().port("mtls"), foreign)).isEqualTo(-1);
+    assertThat(rawConnectOverTls(broker.broker().port("optional"), foreign)).isEqualTo(-1);
+    assertThat(rawConnectOverTls(broker.broker().port("mtls"), TestPki.client(clientCa, "raw-device")))
+        .isEqualTo(0x20);
+  }
+
+  /**
+   * CONNECT over TLS from a client that presents {@code cert} whatever CAs the server asks for (the JDK's own key
+   * manager would send nothing); returns the first byte of the answer, -1 when the broker ends the connection.
+   */
+  static int rawConnectOverTls(int port, TestPki.Issued cert) throws Exception {
+    javax.net.ssl.X509ExtendedKeyManager km = new javax.net.ssl.X509ExtendedKeyManager() {
+      @Override
+      public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+        return new String[] {"me"};
+      }
+
+      @Override
+      public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket s) {
+        return "me";
+      }
+
+      @Override
+      public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+        return null;
+      }
+
+      @Override
+      public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket s) {
+        return null;
+      }
+
+      @Override
+      public X509Certificate[] getCertificateChain(String alias) {
+        return new X509Certificate[] {cert.cert()};
+      }
+
+      @Override
+      public java.security.PrivateKey getPrivateKey(String alias) {
+        return cert.keys().getPrivate();
+      }
+    };
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(new javax.net.ssl.KeyManager[] {km}, ca.trustManagerFactory().getTrustManagers(), null);
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      try {
+        s.startHandshake();
+        s.getOutputStream().write(RawClient.connect(4, id("raw"), 30));
+        s.getOutputStream().flush();
+        return s.getInputStream().read();
+      } catch (java.io.IOException refused) {
+        return -1;
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- start-up errors
 
   static Throwable startFailure(ListenerConfig listener) {
