@@ -39,7 +39,10 @@ final class ConfigValidator {
       if (!LISTENER_TYPES.contains(l.type)) {
         throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp, tls)");
       }
-      range(origins, key + ".port", l.port(), 0, 65535);
+      if (l.port == null) {
+        l.port = l.port(); // the type's default port
+      }
+      range(origins, key + ".port", l.port, 0, 65535);
       range(origins, key + ".proxy-protocol-timeout-seconds", l.proxyProtocolTimeoutSeconds, 1, 3600);
       if (TLS_LISTENER_TYPES.contains(l.type)) {
         validateTls(origins, key + ".tls", l.tls);
