@@ -60,6 +60,12 @@ public final class Main implements Callable<Integer> {
       broker = VelaBroker.start(cfg).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof ConfigException) {
+        // found only when starting, e.g. a TLS certificate file that is missing or does not match its key
+        err.println("vela: " + cause.getMessage());
+        err.flush();
+        return EXIT_CONFIG;
+      }
       err.println("vela: " + (cause instanceof VelaBroker.ListenerException ? cause.getMessage() : cause));
       err.flush();
       return EXIT_START;

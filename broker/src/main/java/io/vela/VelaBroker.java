@@ -1,6 +1,7 @@
 package io.vela;
 
 import io.vela.auth.ConnectionGuard;
+import io.vela.config.ConfigException;
 import io.vela.config.ListenerConfig;
 import io.vela.config.VelaConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -11,11 +12,13 @@ import io.vela.routing.SubscriptionTrie;
 import io.vela.session.SessionRegistry;
 import io.vela.transport.ListenerVerticle;
 import io.vela.transport.TcpListenerVerticle;
+import io.vela.transport.TlsReloader;
 import io.vela.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +46,7 @@ public final class VelaBroker {
   private final AtomicBoolean accepting = new AtomicBoolean(true);
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final List<String> deployments = new ArrayList<>();
+  private final Map<String, TlsReloader> tlsReloaders = new LinkedHashMap<>();
 
   private VelaBroker(VelaConfig config, Vertx vertx, boolean ownsVertx) {
     this.config = config;
@@ -76,7 +80,7 @@ public final class VelaBroker {
       }
       // port 0 = any free port, shared by every instance: Vert.x shares a random port among servers that ask for
       // the same negative port number
-      int port = l.port == 0 ? -(SHARED_PORT_KEY.incrementAndGet()) : l.port;
+      int port = l.port() == 0 ? -(SHARED_PORT_KEY.incrementAndGet()) : l.port();
       List<ListenerVerticle> created = new ArrayList<>();
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
             ListenerVerticle verticle = newListener(name, l, port);
@@ -85,16 +89,26 @@ public final class VelaBroker {
             }
             return verticle;
           }, new DeploymentOptions().setInstances(instances))
-          .recover(err -> Future.failedFuture(new ListenerException(name, l, err)))
-          .onSuccess(id -> {
+          // a TLS file problem is a configuration problem: its message names the key and the file
+          .recover(err -> Future.failedFuture(err instanceof ConfigException ? err
+              : new ListenerException(name, l, err)))
+          .compose(id -> {
             deployments.add(id);
             int actual = created.get(0).actualPort();
             ports.put(name, actual);
-            LOG.info("listener {}: MQTT over {} on {}:{}{}", name, l.type, l.bind, actual,
+            LOG.info("listener {}: MQTT over {}{} on {}:{}{}", name, l.type,
+                l.proxyProtocol ? " (PROXY protocol)" : "", l.bind, actual,
                 l.websocket == null ? "" : " path " + l.websocket.path);
+            if (l.tls == null) {
+              return Future.succeededFuture();
+            }
+            TlsReloader reloader = new TlsReloader(vertx, name, l.tls, created);
+            tlsReloaders.put(name, reloader);
+            return reloader.start();
           }));
     }
-    chain = chain.compose(v -> vertx.deployVerticle(new ControlPlaneVerticle(registry)).onSuccess(deployments::add));
+    chain = chain.compose(v -> vertx.deployVerticle(new ControlPlaneVerticle(registry, this::reloadTls))
+        .onSuccess(deployments::add));
     if (config.sys.enabled) {
       chain = chain.compose(v -> vertx.deployVerticle(new SysTopicsVerticle(registry, config.sys.intervalSeconds))
           .onSuccess(deployments::add));
@@ -105,8 +119,8 @@ public final class VelaBroker {
   /** One instance of the verticle serving a listener of this type (types are validated with the config). */
   private ListenerVerticle newListener(String name, ListenerConfig l, int port) {
     return switch (l.type) {
-      case "tcp" -> new TcpListenerVerticle(name, l, port, registry, accepting::get);
-      case "ws" -> new WebSocketListenerVerticle(name, l, port, registry, accepting::get);
+      case "tcp", "tls" -> new TcpListenerVerticle(name, l, port, registry, accepting::get);
+      case "ws", "wss" -> new WebSocketListenerVerticle(name, l, port, registry, accepting::get);
       default -> throw new IllegalArgumentException("no listener verticle for type " + l.type);
     };
   }
@@ -118,6 +132,34 @@ public final class VelaBroker {
       throw new IllegalArgumentException("no running listener named " + listenerName);
     }
     return p;
+  }
+
+  /**
+   * Reloads the certificate files of a TLS listener (all of them for null); connections already open stay up. Also
+   * reachable on the event bus at {@link io.vela.bus.Addresses#TLS_RELOAD}.
+   *
+   * @return listener name to "reloaded" or "unchanged"; fails with IllegalArgumentException for an unknown listener,
+   *     with the file problem when new files are bad (the old certificates stay in use)
+   */
+  public Future<JsonObject> reloadTls(String listenerName) {
+    List<String> names = new ArrayList<>();
+    if (listenerName == null) {
+      names.addAll(tlsReloaders.keySet());
+    } else if (tlsReloaders.containsKey(listenerName)) {
+      names.add(listenerName);
+    } else {
+      return Future.failedFuture(new IllegalArgumentException("no running TLS listener named " + listenerName));
+    }
+    JsonObject result = new JsonObject();
+    List<Future<?>> all = new ArrayList<>();
+    for (String n : names) {
+      all.add(tlsReloaders.get(n).reload("request").onSuccess(o -> {
+        synchronized (result) {
+          result.put(n, o.name().toLowerCase(java.util.Locale.ROOT));
+        }
+      }));
+    }
+    return Future.all(all).map(v -> result);
   }
 
   public SessionRegistry registry() {
@@ -138,6 +180,7 @@ public final class VelaBroker {
    */
   public Future<Void> stop() {
     accepting.set(false);
+    tlsReloaders.values().forEach(TlsReloader::stop);
     Duration timeout = Duration.ofSeconds(config.shutdownTimeoutSeconds);
     Future<Void> disconnected = registry.disconnectAll();
     Future<Void> bounded = Future.any(disconnected, timer(timeout)).mapEmpty();
@@ -166,7 +209,7 @@ public final class VelaBroker {
   /** A listener failed to start (typically: port in use). */
   public static final class ListenerException extends RuntimeException {
     public ListenerException(String name, ListenerConfig l, Throwable cause) {
-      super("cannot listen on " + l.bind + ":" + l.port + " (listener '" + name + "'): " + describe(cause), cause);
+      super("cannot listen on " + l.bind + ":" + l.port() + " (listener '" + name + "'): " + describe(cause), cause);
     }
 
     private static String describe(Throwable t) {

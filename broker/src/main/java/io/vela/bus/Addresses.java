@@ -9,6 +9,13 @@ public final class Addresses {
   /** Request: the client id (String). Reply: true if a connected client was disconnected (MQTT 5: 0x98). */
   public static final String CLIENT_KICK = "vela.client.kick";
 
+  /**
+   * Request: a listener name, or an empty body / null for every TLS listener. Reads the listener's certificate files
+   * again and uses them for new connections (open ones stay up). Reply: a JsonObject, listener name to "reloaded" or
+   * "unchanged"; fails (404 unknown listener, 500 bad files: the old certificates stay) with a message.
+   */
+  public static final String TLS_RELOAD = "vela.tls.reload";
+
   private Addresses() {
   }
 }

@@ -162,6 +162,11 @@ public final class NettyMqttChannel implements ClientChannel {
     socket.messageHandler(this::onMessage);
   }
 
+  @Override
+  public String peerCertificateName() {
+    return PeerCertificates.name(socket.isSsl() ? socket.sslSession() : null);
+  }
+
   // ---------------------------------------------------------------- inbound
 
   private void onMessage(Object msg) {

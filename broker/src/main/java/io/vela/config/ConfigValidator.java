@@ -9,8 +9,11 @@ import java.util.Set;
  */
 final class ConfigValidator {
 
-  static final Set<String> LISTENER_TYPES = Set.of("tcp", "ws");
-  static final Set<String> PLANNED_LISTENER_TYPES = Set.of("tls", "wss", "quic");
+  static final Set<String> LISTENER_TYPES = Set.of("tcp", "tls", "ws", "wss");
+  static final Set<String> PLANNED_LISTENER_TYPES = Set.of("quic");
+  /** Listener types that serve TLS: they need a tls section, the others must not have one. */
+  static final Set<String> TLS_LISTENER_TYPES = Set.of("tls", "wss");
+  static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   private ConfigValidator() {
   }
@@ -31,15 +34,21 @@ final class ConfigValidator {
       }
       if (PLANNED_LISTENER_TYPES.contains(l.type)) {
         throw error(origins, key + ".type", "listener type '" + l.type
-            + "' is not available yet in this version (supported: tcp, ws)");
+            + "' is not available yet in this version (supported: tcp, tls, ws, wss)");
       }
       if (!LISTENER_TYPES.contains(l.type)) {
-        throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp, ws)");
+        throw error(origins, key + ".type", "unknown listener type '" + l.type + "' (supported: tcp, tls, ws, wss)");
       }
       if (l.port == null) {
         l.port = ListenerConfig.defaultPort(l.type);
       }
       range(origins, key + ".port", l.port, 0, 65535);
+      range(origins, key + ".proxy-protocol-timeout-seconds", l.proxyProtocolTimeoutSeconds, 1, 3600);
+      if (TLS_LISTENER_TYPES.contains(l.type)) {
+        validateTls(origins, key + ".tls", l.tls);
+      } else if (l.tls != null) {
+        throw error(origins, key + ".tls", "a " + l.type + " listener does not serve TLS; use type tls (or wss)");
+      }
       range(origins, key + ".max-connections", l.maxConnections, 0, Integer.MAX_VALUE);
       range(origins, key + ".min-keep-alive-seconds", l.minKeepAliveSeconds, 0, 65535);
       if (c.mqtt != null && c.mqtt.maxKeepAliveSeconds > 0 && l.minKeepAliveSeconds > c.mqtt.maxKeepAliveSeconds) {
@@ -96,9 +105,9 @@ final class ConfigValidator {
   }
 
   private static void validateWebSocket(Map<String, String> origins, String key, ListenerConfig l) {
-    if (!l.type.equals("ws")) {
+    if (!l.type.equals("ws") && !l.type.equals("wss")) {
       if (l.websocket != null) {
-        throw error(origins, key + ".websocket", "only ws listeners have WebSocket settings (this one is "
+        throw error(origins, key + ".websocket", "only ws and wss listeners have WebSocket settings (this one is "
             + l.type + ")");
       }
       return;
@@ -132,6 +141,48 @@ final class ConfigValidator {
             + "(e.g. 10.0.0.5 or 10.0.0.0/8)");
       }
     }
+  }
+
+  private static void validateTls(Map<String, String> origins, String key, TlsConfig t) {
+    if (t == null) {
+      throw error(origins, key, "a TLS listener needs a certificate: tls.cert and tls.key (PEM) or tls.pkcs12");
+    }
+    boolean pem = t.cert != null || t.key != null;
+    if (pem && t.pkcs12 != null) {
+      throw error(origins, key + ".pkcs12", "give either cert and key (PEM) or pkcs12, not both");
+    }
+    if (!pem && t.pkcs12 == null) {
+      throw error(origins, key, "a TLS listener needs a certificate: tls.cert and tls.key (PEM) or tls.pkcs12");
+    }
+    if (pem && (t.cert == null || t.cert.isBlank())) {
+      throw error(origins, key + ".cert", "the certificate file is missing (tls.key is set)");
+    }
+    if (pem && (t.key == null || t.key.isBlank())) {
+      throw error(origins, key + ".key", "the private key file is missing (tls.cert is set)");
+    }
+    if (t.clientAuth == null) {
+      throw error(origins, key + ".client-auth", "expected none, optional or required");
+    }
+    if (t.clientAuth != TlsConfig.ClientAuth.NONE && (t.ca == null || t.ca.isBlank())) {
+      throw error(origins, key + ".ca", "client-auth " + t.clientAuth.name().toLowerCase(java.util.Locale.ROOT)
+          + " needs the CA certificates that client certificates are checked against");
+    }
+    if (t.cnAsUsername && t.clientAuth == TlsConfig.ClientAuth.NONE) {
+      throw error(origins, key + ".cn-as-username", "needs client-auth optional or required");
+    }
+    if (t.protocols == null || t.protocols.isEmpty()) {
+      throw error(origins, key + ".protocols", "at least one of TLSv1.3, TLSv1.2 is needed");
+    }
+    for (String p : t.protocols) {
+      if (!TLS_PROTOCOLS.contains(p)) {
+        throw error(origins, key + ".protocols", "'" + p + "' is not supported (TLSv1.3, TLSv1.2; older versions "
+            + "are insecure)");
+      }
+    }
+    if (t.cipherSuites == null) {
+      t.cipherSuites = new java.util.ArrayList<>();
+    }
+    range(origins, key + ".reload-interval-seconds", t.reloadIntervalSeconds, 0, 86400);
   }
 
   static void range(Map<String, String> origins, String key, long value, long min, long max) {

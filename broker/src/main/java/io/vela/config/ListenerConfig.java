@@ -3,7 +3,7 @@ package io.vela.config;
 /** One network listener. */
 public final class ListenerConfig {
 
-  /** tcp or ws (MQTT over WebSocket); null = the listener's name. */
+  /** tcp, tls, ws (MQTT over WebSocket) or wss (over TLS); null = the listener's name. */
   public String type;
 
   public boolean enabled = true;
@@ -11,7 +11,7 @@ public final class ListenerConfig {
   /** Address to bind; 0.0.0.0 for every interface, 127.0.0.1 for local only. */
   public String bind = "0.0.0.0";
 
-  /** TCP port; 0 picks a free port (printed at start); null = the type's default (tcp 1883, ws 8083). */
+  /** TCP port; 0 picks a free port (printed at start); null = the type's default (tcp 1883, tls 8883, ws 8083, wss 8084). */
   public Integer port;
 
   /** Open connections on this listener; 0 = only the global limits.max-connections applies. */
@@ -35,5 +35,25 @@ public final class ListenerConfig {
       case "wss" -> 8084;
       default -> 1883;
     };
+  }
+
+  /** TLS settings: required for a tls listener, not allowed on a plain one. */
+  public TlsConfig tls;
+
+  /**
+   * Expect a PROXY protocol v1 or v2 header (HAProxy, AWS NLB, nginx stream {@code proxy_protocol on}) before
+   * anything else on every connection: the address in it is the client's address for logs, bans and limits.
+   */
+  public boolean proxyProtocol = false;
+
+  /** How long a connection may take to send its PROXY header before it is closed. */
+  public int proxyProtocolTimeoutSeconds = 10;
+
+  /** Accept clients without a user name on this listener; null = mqtt.allow-anonymous. */
+  public Boolean allowAnonymous;
+
+  /** The port to bind: the configured one, or the default of the listener type. */
+  public int port() {
+    return port != null ? port : defaultPort(type);
   }
 }

@@ -19,6 +19,14 @@ public interface ClientChannel {
 
   MqttVersion version();
 
+  /**
+   * The identity in the client's TLS certificate, when the client presented one: its subject Common Name, or without
+   * one its first Subject Alternative Name (DNS name, e-mail, URI or IP address). Null without TLS or certificate.
+   */
+  default String peerCertificateName() {
+    return null;
+  }
+
   /** Accepts the connection. {@code ack} carries the CONNACK properties the broker wants to announce. */
   void accept(ConnAck ack);
 

@@ -157,8 +157,9 @@ public final class ClientConnection implements PacketHandler {
           + config.maxClientIdLength);
       return;
     }
+    String username = username(c);
     ConnectionGuard.Refusal refusal = registry.guard().onConnect(admission, clientIdAssigned ? null : id,
-        c.username());
+        username);
     if (refusal != null) {
       refuse(refusal.quota ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.BANNED, refusal.metric);
       return;
@@ -175,7 +176,7 @@ public final class ClientConnection implements PacketHandler {
         return;
       }
     }
-    if (enhancedAuth == null && !config.allowAnonymous && c.username() == null) {
+    if (enhancedAuth == null && !allowAnonymous() && username == null) {
       refuse(c.version() == MqttVersion.V5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
           "anonymous connections are not allowed");
       registry.guard().authenticationFailed(admission);
@@ -222,7 +223,7 @@ public final class ClientConnection implements PacketHandler {
     if (keepAliveSeconds != c.keepAliveSeconds() && c.version() == MqttVersion.V5) {
       serverKeepAlive = keepAliveSeconds; // MQTT 5 3.2.2.3.14: the client must use the Server Keep Alive
     }
-    credentials = new Credentials(id, c.username(), c.password(), channel.remoteAddress(), c.version().label());
+    credentials = new Credentials(id, username, c.password(), channel.remoteAddress(), c.version().label());
     if (enhancedAuth != null) {
       state = State.AUTHENTICATING;
       authExchange = enhancedAuth.newExchange(credentials);
@@ -244,6 +245,23 @@ public final class ClientConnection implements PacketHandler {
         context().runOnContext(v -> authenticated(ar));
       }
     });
+  }
+
+  /**
+   * The user name this connection authenticates as: the one the client sent, or with the listener's
+   * {@code tls.cn-as-username} the name in its certificate (null without one: what the client sent is ignored, so no
+   * client can claim a certificate identity it does not hold).
+   */
+  private String username(Connect c) {
+    if (listener.tls != null && listener.tls.cnAsUsername) {
+      return channel.peerCertificateName();
+    }
+    return c.username();
+  }
+
+  /** The listener's allow-anonymous, else mqtt.allow-anonymous. */
+  private boolean allowAnonymous() {
+    return listener.allowAnonymous != null ? listener.allowAnonymous : config.allowAnonymous;
   }
 
   private void authenticated(AsyncResult<AuthResult> ar) {

@@ -12,10 +12,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.util.function.BooleanSupplier;
 
 /**
- * MQTT over plain TCP. One instance per event loop, all sharing the same port (Vert.x spreads accepted connections
+ * MQTT over TCP, plain or TLS (listener types tcp and tls). One instance per event loop, all sharing the same port (Vert.x spreads accepted connections
  * across instances) and the same {@link SessionRegistry} by reference.
  */
 public final class TcpListenerVerticle extends VerticleBase implements ListenerVerticle {
@@ -44,7 +45,12 @@ public final class TcpListenerVerticle extends VerticleBase implements ListenerV
   public Future<?> start() {
     MqttConfig mqtt = registry.config();
     ByteCounter bytes = new MetricsByteCounter(registry.metrics());
-    NetServerOptions options = ListenerOptions.netServerOptions(listener, port);
+    // reading TLS files blocks: off the event loop
+    return vertx.executeBlocking(() -> ListenerOptions.netServerOptions(name, listener, port), false)
+        .compose(options -> listen(options, mqtt, bytes));
+  }
+
+  private Future<NetServer> listen(NetServerOptions options, MqttConfig mqtt, ByteCounter bytes) {
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> {
       if (!accepting.getAsBoolean()) {
@@ -63,6 +69,11 @@ public final class TcpListenerVerticle extends VerticleBase implements ListenerV
       channel.start(new ClientConnection(channel, registry, admission, listener));
     });
     return server.listen();
+  }
+
+  @Override
+  public Future<Boolean> updateTls(ServerSSLOptions options) {
+    return server.updateSSLOptions(options, false);
   }
 
   @Override

@@ -13,6 +13,8 @@ import io.vela.session.SessionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetServer;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -57,7 +59,14 @@ public final class WebSocketListenerVerticle extends VerticleBase implements Lis
     MqttConfig mqtt = registry.config();
     MetricsByteCounter bytes = new MetricsByteCounter(registry.metrics());
     WebSocketOptions options = options(listener, mqtt);
-    server = vertx.createNetServer(ListenerOptions.netServerOptions(listener, port));
+    // wss: reading the TLS files blocks, so the socket options are built off the event loop
+    return vertx.executeBlocking(() -> ListenerOptions.netServerOptions(name, listener, port), false)
+        .compose(serverOptions -> listen(serverOptions, options, mqtt, bytes));
+  }
+
+  private Future<NetServer> listen(NetServerOptions serverOptions, WebSocketOptions options, MqttConfig mqtt,
+                                   MetricsByteCounter bytes) {
+    server = vertx.createNetServer(serverOptions);
     server.connectHandler(socket -> {
       if (!accepting.getAsBoolean()) {
         socket.close();
@@ -90,6 +99,11 @@ public final class WebSocketListenerVerticle extends VerticleBase implements Lis
     NettyMqttChannel channel = NettyMqttChannel.install(socket, context, mqtt.maxPacketSize,
         mqtt.maxClientIdLength, bytes, opened.clientAddress());
     channel.start(new ClientConnection(channel, registry, admission, listener));
+  }
+
+  @Override
+  public Future<Boolean> updateTls(ServerSSLOptions sslOptions) {
+    return server.updateSSLOptions(sslOptions, false);
   }
 
   @Override

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     ListenerConfig tcp = c.listeners.get("tcp");
     assertThat(tcp.type).isEqualTo("tcp");
     assertThat(tcp.bind).isEqualTo("0.0.0.0");
-    assertThat(tcp.port).isEqualTo(1883);
+    assertThat(tcp.port()).isEqualTo(1883);
     assertThat(tcp.enabled).isTrue();
     assertThat(c.mqtt.maxPacketSize).isEqualTo(1024 * 1024);
     assertThat(c.mqtt.maxClientIdLength).isEqualTo(65535);
@@ -114,10 +114,44 @@ class ConfigLoaderTest {
   void unknownListenerType() {
     failsWith("listeners:\n  tcp:\n    type: udp\n", NO_ENV)
         .hasMessageContaining("listeners.tcp.type").hasMessageContaining("udp");
-    failsWith("listeners:\n  secure:\n    type: tls\n    port: 8883\n", NO_ENV)
-        .hasMessageContaining("listeners.secure.type").hasMessageContaining("not available yet");
+    failsWith("listeners:\n  web:\n    type: ws\n    port: 8083\n", NO_ENV)
+        .hasMessageContaining("listeners.web.type").hasMessageContaining("not available yet");
     failsWith("listeners:\n  other: {}\n", NO_ENV).hasMessageContaining("listeners.other.type")
         .hasMessageContaining("other");
+  }
+
+  @Test
+  @DisplayName("listener TLS and PROXY keys: kebab-case names, defaults (port 8883 for tls), and errors naming the key")
+  void tlsListenerKeys() {
+    VelaConfig c = ConfigLoader.parse("listeners:\n  secure:\n    type: tls\n    proxy-protocol: true\n"
+        + "    allow-anonymous: false\n    tls:\n      cert: a.crt\n      key: a.key\n      ca: ca.crt\n"
+        + "      client-auth: optional\n      cn-as-username: true\n      pkcs12-password: x\n"
+        + "      reload-interval-seconds: 30\n", "test", NO_ENV);
+    ListenerConfig l = c.listeners.get("secure");
+    assertThat(l.port()).isEqualTo(8883);
+    assertThat(l.proxyProtocol).isTrue();
+    assertThat(l.allowAnonymous).isFalse();
+    assertThat(l.tls.clientAuth).isEqualTo(TlsConfig.ClientAuth.OPTIONAL);
+    assertThat(l.tls.cnAsUsername).isTrue();
+    assertThat(l.tls.protocols).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(l.tls.cipherSuites).isEmpty();
+    assertThat(l.tls.reloadIntervalSeconds).isEqualTo(30);
+    assertThat(ConfigLoader.parse("", "defaults", NO_ENV).listeners.get("tcp").allowAnonymous)
+        .as("null = inherit mqtt.allow-anonymous").isNull();
+
+    failsWith("listeners:\n  secure:\n    type: tls\n", NO_ENV).hasMessageContaining("'listeners.secure.tls'")
+        .hasMessageContaining("needs a certificate");
+    failsWith("listeners:\n  tcp:\n    tls:\n      cert: a.crt\n      key: a.key\n", NO_ENV)
+        .hasMessageContaining("'listeners.tcp.tls'");
+    failsWith("listeners:\n  s:\n    type: tls\n    tls:\n      cert: a.crt\n", NO_ENV)
+        .hasMessageContaining("'listeners.s.tls.key'");
+    failsWith("listeners:\n  s:\n    type: tls\n    tls:\n      cert: a.crt\n      key: a.key\n"
+        + "      client-auth: required\n", NO_ENV).hasMessageContaining("'listeners.s.tls.ca'");
+    failsWith("listeners:\n  s:\n    type: tls\n    tls:\n      cert: a.crt\n      key: a.key\n"
+        + "      protocols: [TLSv1.1]\n", NO_ENV).hasMessageContaining("'listeners.s.tls.protocols'")
+        .hasMessageContaining("TLSv1.1");
+    failsWith("listeners:\n  s:\n    type: tls\n    tls:\n      cert: a.crt\n      key: a.key\n"
+        + "      cn-as-username: true\n", NO_ENV).hasMessageContaining("'listeners.s.tls.cn-as-username'");
   }
 
   @Test

@@ -72,6 +72,21 @@ class MainCliIT {
   }
 
   @Test
+  @DisplayName("a TLS certificate file that does not exist: exit code 2 and one line naming the key and the file")
+  void missingCertificateExitsWithCode2AndOneLine() throws Exception {
+    Path cert = dir.resolve("missing.crt");
+    process = start(config("listeners:\n  tcp:\n    bind: 127.0.0.1\n    port: 0\n  secure:\n    type: tls\n"
+        + "    bind: 127.0.0.1\n    port: 0\n    tls:\n      cert: " + cert + "\n      key: " + dir.resolve("k.key")
+        + "\n"), Map.of());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    List<String> err = nonEmptyLines(stderr());
+    assertThat(err).hasSize(1);
+    assertThat(err.get(0)).startsWith("vela: ").contains("'listeners.secure.tls.cert'").contains(cert.toString())
+        .contains("not found");
+  }
+
+  @Test
   @DisplayName("a port already in use: exit code 1 and a message naming the port, no stack trace on stderr")
   void portInUseExitsWithCode1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
