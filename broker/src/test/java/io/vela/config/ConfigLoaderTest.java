@@ -114,8 +114,8 @@ class ConfigLoaderTest {
   void unknownListenerType() {
     failsWith("listeners:\n  tcp:\n    type: udp\n", NO_ENV)
         .hasMessageContaining("listeners.tcp.type").hasMessageContaining("udp");
-    failsWith("listeners:\n  web:\n    type: ws\n    port: 8083\n", NO_ENV)
-        .hasMessageContaining("listeners.web.type").hasMessageContaining("not available yet");
+    failsWith("listeners:\n  fast:\n    type: quic\n    port: 14567\n", NO_ENV)
+        .hasMessageContaining("listeners.fast.type").hasMessageContaining("not available yet");
     failsWith("listeners:\n  other: {}\n", NO_ENV).hasMessageContaining("listeners.other.type")
         .hasMessageContaining("other");
   }
