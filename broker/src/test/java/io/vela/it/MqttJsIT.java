@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -71,47 +72,86 @@ class MqttJsIT {
       ws.websocket.compression = compression;
       c.listeners.put("ws", ws);
     })) {
-      Mqtt5BlockingClient tcp = MqttClient.builder().useMqttVersion5().identifier("tcp-peer")
-          .serverHost(b.host()).serverPort(b.port()).buildBlocking();
-      tcp.connect();
-      try (Mqtt5BlockingClient.Mqtt5Publishes fromJs = tcp.publishes(MqttGlobalPublishFilter.ALL)) {
-        tcp.subscribeWith().topicFilter("js/+/to-tcp").qos(MqttQos.AT_LEAST_ONCE).send();
-        String url = "ws://127.0.0.1:" + b.broker().port("ws") + "/mqtt";
-        Process node = start(List.of("node", "mqttjs-test.mjs", url));
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        try {
-          Thread reader = drain(node, output, line -> {
-            if (line.startsWith("READY ")) {
-              String v = line.substring("READY ".length()).trim();
-              tcp.publishWith().topic("js/" + v + "/from-tcp").qos(MqttQos.AT_LEAST_ONCE)
-                  .payload(("hello mqtt.js v" + v + " from tcp").getBytes(StandardCharsets.UTF_8)).send();
-            }
-          });
-          boolean finished = node.waitFor(RUN_SECONDS, TimeUnit.SECONDS);
-          reader.join(5000);
-          String log = String.join("\n", output);
-          assertThat(finished).as("node finished within %d s:%n%s", RUN_SECONDS, log).isTrue();
-          assertThat(node.exitValue()).as("node exit code; output:%n%s", log).isZero();
-          assertThat(output).contains("GOT 4", "GOT 5", "OK");
-        } finally {
-          node.destroyForcibly();
-        }
-        List<String> received = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-          Mqtt5Publish p = fromJs.receive(5, TimeUnit.SECONDS).orElseThrow(() -> new AssertionError(
-              "the TCP subscriber did not get both MQTT.js messages, got " + received));
-          received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8));
-        }
-        assertThat(received).containsExactlyInAnyOrder("hello tcp from mqtt.js v4", "hello tcp from mqtt.js v5");
-      }
-      tcp.disconnect();
+      exchangeWithTcpPeer(b, "ws://127.0.0.1:" + b.broker().port("ws") + "/mqtt", Map.of());
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("MQTT.js over wss (MQTT 3.1.1 and 5), trusting a CA made at test time: the same exchange with a TCP "
+      + "client both ways")
+  void mqttJsOverSecureWebSocket() throws Exception {
+    Path dir = Files.createTempDirectory("vela-wss-");
+    TestPki.Issued ca = TestPki.ca("Vela MQTT.js CA");
+    TestPki.Files2 server = TestPki.server(ca, "vela-wss").write(dir, "server");
+    Path caFile = dir.resolve("ca.crt");
+    ca.writeCert(caFile);
+    try (TestBroker b = TestBroker.start(c -> {
+      ListenerConfig wss = new ListenerConfig();
+      wss.type = "wss";
+      wss.bind = "127.0.0.1";
+      wss.port = 0;
+      wss.websocket = new WebSocketConfig();
+      wss.tls = new io.vela.config.TlsConfig();
+      wss.tls.cert = server.cert().toString();
+      wss.tls.key = server.key().toString();
+      c.listeners.put("wss", wss);
+    })) {
+      // Node trusts the test CA through NODE_EXTRA_CA_CERTS, as an operator's own CA would be trusted
+      exchangeWithTcpPeer(b, "wss://127.0.0.1:" + b.broker().port("wss") + "/mqtt",
+          Map.of("NODE_EXTRA_CA_CERTS", caFile.toAbsolutePath().toString()));
+    }
+  }
+
+  /**
+   * Runs mqttjs-test.mjs against {@code url}: MQTT.js (3.1.1, then 5) talks to itself at QoS 0/1/2 and exchanges
+   * messages both ways with a HiveMQ client on the broker's TCP listener.
+   */
+  private static void exchangeWithTcpPeer(TestBroker b, String url, Map<String, String> env) throws Exception {
+    Mqtt5BlockingClient tcp = MqttClient.builder().useMqttVersion5().identifier("tcp-peer")
+        .serverHost(b.host()).serverPort(b.port()).buildBlocking();
+    tcp.connect();
+    try (Mqtt5BlockingClient.Mqtt5Publishes fromJs = tcp.publishes(MqttGlobalPublishFilter.ALL)) {
+      tcp.subscribeWith().topicFilter("js/+/to-tcp").qos(MqttQos.AT_LEAST_ONCE).send();
+      Process node = start(List.of("node", "mqttjs-test.mjs", url), env);
+      List<String> output = Collections.synchronizedList(new ArrayList<>());
+      try {
+        Thread reader = drain(node, output, line -> {
+          if (line.startsWith("READY ")) {
+            String v = line.substring("READY ".length()).trim();
+            tcp.publishWith().topic("js/" + v + "/from-tcp").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(("hello mqtt.js v" + v + " from tcp").getBytes(StandardCharsets.UTF_8)).send();
+          }
+        });
+        boolean finished = node.waitFor(RUN_SECONDS, TimeUnit.SECONDS);
+        reader.join(5000);
+        String log = String.join("\n", output);
+        assertThat(finished).as("node finished within %d s:%n%s", RUN_SECONDS, log).isTrue();
+        assertThat(node.exitValue()).as("node exit code; output:%n%s", log).isZero();
+        assertThat(output).contains("GOT 4", "GOT 5", "OK");
+      } finally {
+        node.destroyForcibly();
+      }
+      List<String> received = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Mqtt5Publish p = fromJs.receive(5, TimeUnit.SECONDS).orElseThrow(() -> new AssertionError(
+            "the TCP subscriber did not get both MQTT.js messages, got " + received));
+        received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8));
+      }
+      assertThat(received).containsExactlyInAnyOrder("hello tcp from mqtt.js v4", "hello tcp from mqtt.js v5");
+    }
+    tcp.disconnect();
   }
 
   /** Starts a command in target/node-test; a missing Node.js fails the test with a clear message. */
   private static Process start(List<String> command) {
+    return start(command, Map.of());
+  }
+
+  private static Process start(List<String> command, Map<String, String> env) {
     try {
-      return new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      return pb.start();
     } catch (IOException e) {
       throw new AssertionError("cannot run '" + command.get(0) + "': Node.js 18+ and npm must be on the PATH for "
           + "the MQTT.js tests (bin/test installs them) - " + e.getMessage(), e);
