@@ -110,6 +110,16 @@ class MqttJsIT {
     Mqtt5BlockingClient tcp = MqttClient.builder().useMqttVersion5().identifier("tcp-peer")
         .serverHost(b.host()).serverPort(b.port()).buildBlocking();
     tcp.connect();
+    exchangeWith(tcp, url, env);
+    tcp.disconnect();
+  }
+
+  /**
+   * Installs MQTT.js (once) and runs mqttjs-test.mjs against {@code url}, with {@code peer} (a connected client on
+   * any listener) answering it.
+   */
+  static void exchangeWith(Mqtt5BlockingClient tcp, String url, Map<String, String> env) throws Exception {
+    installMqttJs();
     try (Mqtt5BlockingClient.Mqtt5Publishes fromJs = tcp.publishes(MqttGlobalPublishFilter.ALL)) {
       tcp.subscribeWith().topicFilter("js/+/to-tcp").qos(MqttQos.AT_LEAST_ONCE).send();
       Process node = start(List.of("node", "mqttjs-test.mjs", url), env);
@@ -139,7 +149,6 @@ class MqttJsIT {
       }
       assertThat(received).containsExactlyInAnyOrder("hello tcp from mqtt.js v4", "hello tcp from mqtt.js v5");
     }
-    tcp.disconnect();
   }
 
   /** Starts a command in target/node-test; a missing Node.js fails the test with a clear message. */
