@@ -37,21 +37,7 @@ public final class BanList {
   private record Block(Ban ban, byte[] network, int prefix) {
 
     boolean contains(byte[] address) {
-      if (address.length != network.length) {
-        return false;
-      }
-      int full = prefix / 8;
-      for (int i = 0; i < full; i++) {
-        if (address[i] != network[i]) {
-          return false;
-        }
-      }
-      int rest = prefix % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xFF << (8 - rest)) & 0xFF;
-      return (address[full] & mask) == (network[full] & mask);
+      return BanConfig.inBlock(address, network, prefix);
     }
   }
 

@@ -54,4 +54,21 @@ public final class BanConfig {
       return -1;
     }
   }
+
+  /** True if {@code address} lies in the block {@code network}/{@code prefix} (same address family). */
+  public static boolean inBlock(byte[] address, byte[] network, int prefix) {
+    if (address.length != network.length) {
+      return false;
+    }
+    int whole = prefix / 8;
+    if (!java.util.Arrays.equals(address, 0, whole, network, 0, whole)) {
+      return false;
+    }
+    int rest = prefix % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int mask = (0xFF << (8 - rest)) & 0xFF;
+    return (address[whole] & mask) == (network[whole] & mask);
+  }
 }

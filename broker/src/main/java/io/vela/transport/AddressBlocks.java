@@ -38,23 +38,10 @@ final class AddressBlocks implements Predicate<InetAddress> {
     }
     byte[] a = address.getAddress();
     for (Block b : blocks) {
-      if (b.network.length == a.length && samePrefix(a, b.network, b.prefix)) {
+      if (BanConfig.inBlock(a, b.network, b.prefix)) {
         return true;
       }
     }
     return false;
-  }
-
-  private static boolean samePrefix(byte[] a, byte[] b, int prefix) {
-    int whole = prefix / 8;
-    if (!Arrays.equals(a, 0, whole, b, 0, whole)) {
-      return false;
-    }
-    int rest = prefix % 8;
-    if (rest == 0) {
-      return true;
-    }
-    int mask = (0xFF << (8 - rest)) & 0xFF;
-    return (a[whole] & mask) == (b[whole] & mask);
   }
 }
