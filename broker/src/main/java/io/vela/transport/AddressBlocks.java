@@ -3,7 +3,6 @@ package io.vela.transport;
 import io.vela.config.BanConfig;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
