@@ -93,7 +93,14 @@ final class Report {
       int eq = args[i].indexOf('=');
       md.append("- ").append(args[i], 0, eq).append(": ").append(args[i].substring(eq + 1)).append('\n');
     }
-    md.append('\n').append(table(rows)).append(END);
+    md.append('\n').append(table(rows));
+    md.append("\n<details><summary>raw results (one line per run)</summary>\n\n```\n");
+    for (String line : Files.readAllLines(Path.of(args[0]))) {
+      if (line.startsWith("RESULT ")) {
+        md.append(line).append('\n');
+      }
+    }
+    md.append("```\n</details>\n").append(END);
     Path out = Path.of(args[1]);
     String doc = Files.exists(out) ? Files.readString(out) : "";
     int s = doc.indexOf(START);
