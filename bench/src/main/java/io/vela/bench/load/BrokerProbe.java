@@ -32,6 +32,47 @@ final class BrokerProbe {
     return (utime + stime) / (double) clockTicks;
   }
 
+  /**
+   * CPU seconds (utime + stime) per kind of thread: thread names from /proc/PID/task/TID/comm with trailing digits
+   * and separators stripped and spaces as '_' (e.g. {@code vert.x-eventloo}, {@code C2_CompilerThre},
+   * {@code GC_Thread}), so a run can say how much went to the event loops, the JIT and the GC.
+   */
+  java.util.Map<String, Double> cpuByThreadKind() {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    if (pid == 0) {
+      return out;
+    }
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(t.resolve("comm")).trim();
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+          double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clockTicks;
+          String kind = comm.replaceAll("[-#_ ]*[0-9]+$", "").replace(' ', '_');
+          out.merge(kind, cpu, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      // no per-thread view
+    }
+    return out;
+  }
+
+  /** The difference {@code after - before} per thread kind, as {@code kind:seconds,...} (largest first, > 0.005 s). */
+  static String diff(java.util.Map<String, Double> before, java.util.Map<String, Double> after) {
+    StringBuilder sb = new StringBuilder();
+    after.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() > 0.005)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .forEach(e -> sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append(':')
+            .append(String.format(java.util.Locale.ROOT, "%.2f", e.getValue())));
+    return sb.length() == 0 ? "-" : sb.toString();
+  }
+
   /** VmRSS in KiB. */
   long rssKb() {
     return status("VmRSS:");

@@ -173,6 +173,7 @@ public final class Load {
       }
 
       long expected = messages * subscribers;
+      Map<String, Double> threads0 = probe.cpuByThreadKind();
       double cpu0 = probe.cpuSeconds();
       probe.resetPeak();
       long t0 = System.nanoTime();
@@ -189,6 +190,7 @@ public final class Load {
         return qos > 0 ? Math.min(n, expected) + Math.min(a, messages) : Math.min(n, expected);
       }, qos > 0 ? expected + messages : expected);
       double cpu1 = probe.cpuSeconds();
+      Map<String, Double> threads1 = probe.cpuByThreadKind();
       long end = 0;
       for (Streams.Subscriber s : subs) {
         end = Math.max(end, s.lastNanos);
@@ -242,6 +244,9 @@ public final class Load {
         result.put("samples", h.getTotalCount());
       }
       cpu(cpu1 - cpu0, name.equals("fanout") ? received : messages);
+      if (probe.active()) {
+        result.put("cpu_by_thread", BrokerProbe.diff(threads0, threads1));
+      }
       return done;
     } finally {
       synchronized (clients) {
