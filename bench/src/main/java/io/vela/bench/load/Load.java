@@ -213,7 +213,7 @@ public final class Load {
       result.put("seconds", fmt(seconds));
       // what arrived per second: a QoS 0 run that loses messages does not get credit for them
       result.put("rate", fmt(received / seconds));
-      result.put("unit", name.equals("fanout") ? "deliveries/s" : "msg/s delivered");
+      result.put("unit", name.equals("fanout") ? "deliveries/s" : "msg/s");
       if (qos > 0) {
         result.put("acked", acked);
       }
@@ -243,6 +243,11 @@ public final class Load {
         result.put("p999_us", h.getValueAtPercentile(99.9));
         result.put("max_us", h.getMaxValue());
         result.put("samples", h.getTotalCount());
+        long lag = 0;
+        for (Streams.Publisher p : pubs) {
+          lag = Math.max(lag, p.maxSendLagNanos);
+        }
+        result.put("send_lag_max_us", lag / 1000);
       }
       cpu(cpu1 - cpu0, name.equals("fanout") ? received : messages);
       if (probe.active()) {

@@ -41,6 +41,7 @@ final class Streams {
     final AtomicLong acked = new AtomicLong();
     volatile long lastAckNanos;
     volatile long lastSendNanos;
+    volatile long maxSendLagNanos;
 
     Publisher(Client client, String topic, int qos, long count, int window, int index, int payloadSize,
               double rate) {
@@ -76,7 +77,14 @@ final class Streams {
     }
 
     private void tick() {
-      long due = Math.min(count, (long) ((System.nanoTime() - startNanos) / 1e9 * rate) + 1);
+      long now = System.nanoTime();
+      long due = Math.min(count, (long) ((now - startNanos) / 1e9 * rate) + 1);
+      if (sent < due) {
+        // how late the oldest message of this tick is against its schedule: the timestamp in the payload is the
+        // actual send time, so a publisher that falls behind would hide latency (coordinated omission); this says
+        // whether it did
+        maxSendLagNanos = Math.max(maxSendLagNanos, now - (startNanos + (long) (sent * 1e9 / rate)));
+      }
       while (sent < due && (qos == 0 || inflight < window)) {
         send();
       }
