@@ -722,6 +722,14 @@ public final class NettyMqttChannel implements ClientChannel {
   }
 
   @Override
+  public void whenWritable(Runnable r) {
+    socket.drainHandler(v -> {
+      socket.drainHandler(null);
+      r.run();
+    });
+  }
+
+  @Override
   public void readIdleTimeoutMillis(long millis) {
     ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
     if (pipeline.get(IDLE) != null) {

@@ -87,6 +87,9 @@ public interface ClientChannel {
   /** False while the transport's write buffer is above its high-water mark. */
   boolean writable();
 
+  /** Runs {@code r} once on {@link #context()} when the write buffer has drained after {@link #writable()} was false. */
+  void whenWritable(Runnable r);
+
   /**
    * Closes nothing itself but reports {@link PacketHandler#onKeepAliveTimeout()} when nothing was read for
    * {@code millis} milliseconds; 0 turns the check off. Milliseconds, because 1.5 x keep-alive is not a whole number

@@ -47,6 +47,9 @@ public final class Session implements Subscriber {
   private volatile boolean online;
   private final Map<String, SubscriptionOptions> subscriptions = new HashMap<>();
   private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  /** QoS 0 messages for a connected client whose socket is backed up (never for offline sessions). */
+  private final ArrayDeque<Outbound> backlog = new ArrayDeque<>();
+  private long backlogBytes;
   /** Payload bytes in {@link #queue} (limited by mqtt.max-queued-bytes). */
   private long queuedBytes;
   private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
@@ -192,12 +195,15 @@ public final class Session implements Subscriber {
     if (out.qos == 0) {
       if (conn != null) {
         ClientChannel ch = conn.channel();
-        if (ch.writable()) {
+        if (backlog.isEmpty() && ch.writable()) {
           if (!tooLarge(ch, out)) {
             send(ch, out, false);
           }
         } else {
-          registry.metrics().drop("qos0-slow-consumer");
+          // the client's socket is backed up: keep QoS 0 in a bounded backlog (which also holds publishers back)
+          // instead of dropping it silently; it goes out when the socket drains. QoS 0 never waits for the QoS 1/2
+          // window.
+          toBacklog(ch, out);
         }
       } else if (config.queueQos0) {
         enqueue(out);
@@ -231,10 +237,10 @@ public final class Session implements Subscriber {
   private void updateCongestion() {
     if (congestedSince == 0) {
       if (connection != null && config.publisherBackpressureMs > 0
-          && queue.size() >= Math.max(1, config.maxQueuedMessages / 2)) {
+          && queue.size() + backlog.size() >= Math.max(1, config.maxQueuedMessages / 2)) {
         congestedSince = Math.max(1, System.nanoTime());
       }
-    } else if (connection == null || queue.size() <= config.maxQueuedMessages / 4) {
+    } else if (connection == null || queue.size() + backlog.size() <= config.maxQueuedMessages / 4) {
       List<Runnable> waiters;
       synchronized (drainWaiters) {
         congestedSince = 0;
@@ -243,6 +249,52 @@ public final class Session implements Subscriber {
       }
       waiters.forEach(Runnable::run);
     }
+  }
+
+  /** QoS 0 waiting for a backed-up socket; bounded like the queue, with the same overflow policy. */
+  private void toBacklog(ClientChannel ch, Outbound out) {
+    long size = out.message.payload().length;
+    boolean full = backlog.size() >= config.maxQueuedMessages
+        || (config.maxQueuedBytes > 0 && backlogBytes + size > config.maxQueuedBytes);
+    if (full) {
+      registry.metrics().drop("queue-full");
+      if (config.queueOverflow == MqttConfig.QueueOverflow.DROP_NEWEST || backlog.isEmpty()) {
+        return;
+      }
+      backlogBytes -= backlog.pollFirst().message.payload().length;
+    }
+    backlog.addLast(out);
+    backlogBytes += size;
+    updateCongestion();
+    ch.whenWritable(this::drainBacklog);
+  }
+
+  private void drainBacklog() {
+    ClientConnection conn = connection;
+    if (conn == null) {
+      return;
+    }
+    ClientChannel ch = conn.channel();
+    while (!backlog.isEmpty() && ch.writable()) {
+      Outbound out = backlog.pollFirst();
+      backlogBytes -= out.message.payload().length;
+      if (!tooLarge(ch, out)) {
+        send(ch, out, false);
+      }
+    }
+    if (!backlog.isEmpty()) {
+      ch.whenWritable(this::drainBacklog);
+    }
+    updateCongestion();
+  }
+
+  /** The connection is gone: QoS 0 still waiting for its socket is lost with it (counted). */
+  private void dropBacklog() {
+    for (int i = 0; i < backlog.size(); i++) {
+      registry.metrics().drop("qos0-disconnected");
+    }
+    backlog.clear();
+    backlogBytes = 0;
   }
 
   private void enqueue(Outbound out) {
@@ -339,6 +391,7 @@ public final class Session implements Subscriber {
       if (head.qos > 0 && inflight.size() >= inflightLimit) {
         return;
       }
+
       pollQueue();
       if (head.message.isExpired(now)) {
         registry.metrics().drop("expired");
@@ -523,6 +576,7 @@ public final class Session implements Subscriber {
       ClientConnection old = connection;
       connection = null;
       online = false;
+      dropBacklog();
       updateCongestion();
       Will will = old.takenOver();
       willOnConnectionEnd(will);
@@ -549,6 +603,7 @@ public final class Session implements Subscriber {
     }
     connection = null;
     online = false;
+    dropBacklog();
     updateCongestion();
     willOnConnectionEnd(will);
     if (expirySeconds == 0) {

@@ -97,6 +97,12 @@ public final class SessionRegistry {
     return connections.size();
   }
 
+  /** Whether a client with this id is connected right now (its DISCONNECT or close fully processed when false). */
+  public boolean isOnline(String clientId) {
+    Session s = sessions.get(clientId);
+    return s != null && s.online();
+  }
+
   /** Whether a session exists for the client id (connected or offline). */
   public boolean hasSession(String clientId) {
     return sessions.containsKey(clientId);

@@ -116,6 +116,7 @@ class SessionIT {
     assertThat(sub.connectWith().cleanSession(false).send().isSessionPresent()).isFalse();
     sub.subscribeWith().topicFilter(base + "/#").qos(MqttQos.EXACTLY_ONCE).send();
     sub.disconnect();
+    await().atMost(WAIT).until(() -> !broker.broker().registry().isOnline(id)); // DISCONNECT processed
 
     Mqtt3BlockingClient pub = clients.v3Connected(unique("pub"));
     pub.publishWith().topic(base + "/a").qos(MqttQos.AT_LEAST_ONCE).payload(utf8("one")).send();
@@ -140,6 +141,7 @@ class SessionIT {
     assertThat(sub.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent()).isFalse();
     sub.subscribeWith().topicFilter(base + "/#").qos(MqttQos.EXACTLY_ONCE).send();
     sub.disconnect();
+    await().atMost(WAIT).until(() -> !broker.broker().registry().isOnline(id)); // DISCONNECT processed
 
     Mqtt5BlockingClient pub = clients.v5Connected(unique("pub"));
     pub.publishWith().topic(base + "/a").qos(MqttQos.EXACTLY_ONCE).payload(utf8("two")).send();

@@ -135,6 +135,23 @@ final class FakeChannel implements ClientChannel {
     return writable;
   }
 
+  volatile Runnable onWritable;
+
+  @Override
+  public void whenWritable(Runnable r) {
+    onWritable = r;
+  }
+
+  /** The socket drained: writable again, and whoever waited is told (on the channel's context). */
+  void drain() {
+    writable = true;
+    Runnable r = onWritable;
+    onWritable = null;
+    if (r != null) {
+      context.runOnContext(v -> r.run());
+    }
+  }
+
   @Override
   public void readIdleTimeoutMillis(long millis) {
   }

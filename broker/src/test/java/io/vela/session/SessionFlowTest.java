@@ -244,6 +244,28 @@ class SessionFlowTest {
   }
 
   @Test
+  @DisplayName("QoS 0 for a subscriber whose socket is backed up is queued, not dropped, holds the publisher back, and "
+      + "goes out in order when the socket drains")
+  void qos0WaitsForABackedUpSocket() throws Exception {
+    config.maxQueuedMessages = 4;
+    Context ctx = vertx.getOrCreateContext();
+    FakeChannel sub = connected(ctx, connect("sub", true, 0, 65535));
+    FakeChannel pub = connected(ctx, connect("pub", true, 0, 65535));
+    subscribe(sub, "t", 0);
+    publish(pub, "t", "sent", 0, 0);
+    sub.writable = false;
+    publish(pub, "t", "q1", 0, 0);
+    publish(pub, "t", "q2", 0, 0);
+    assertThat(sub.publishes).extracting(FakeChannel.Sent::payload).containsExactly("sent");
+    assertThat(pub.paused).as("publisher held back while the subscriber's queue is half full").isTrue();
+    on(ctx, sub::drain);
+    await().atMost(Duration.ofSeconds(5)).until(() -> sub.publishes.size() == 3);
+    assertThat(sub.publishes).extracting(FakeChannel.Sent::payload).containsExactly("sent", "q1", "q2");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !pub.paused);
+    assertThat(metrics.dropsByReason()).isEmpty();
+  }
+
+  @Test
   void packetIdsSkipIdsInUseAndWrap() throws Exception {
     Context ctx = vertx.getOrCreateContext();
     Session s = new Session("s", registry, ctx);
