@@ -11,9 +11,7 @@ import io.vela.config.WebSocketConfig;
 import io.vela.session.ClientConnection;
 import io.vela.session.SessionRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetServer;
 import java.util.List;
@@ -25,14 +23,7 @@ import java.util.function.BooleanSupplier;
  * admitted under its real address (the forwarded one behind a trusted proxy) and served by the same
  * {@link ClientConnection} core as a TCP client.
  */
-public final class WebSocketListenerVerticle extends VerticleBase implements ListenerVerticle {
-
-  private final String name;
-  private final ListenerConfig listener;
-  private final int port;
-  private final SessionRegistry registry;
-  private final BooleanSupplier accepting;
-  private NetServer server;
+public final class WebSocketListenerVerticle extends ListenerVerticleBase {
 
   /**
    * @param port      the port to bind; a negative value makes all instances share one random free port
@@ -40,11 +31,7 @@ public final class WebSocketListenerVerticle extends VerticleBase implements Lis
    */
   public WebSocketListenerVerticle(String name, ListenerConfig listener, int port, SessionRegistry registry,
                                    BooleanSupplier accepting) {
-    this.name = name;
-    this.listener = listener;
-    this.port = port;
-    this.registry = registry;
-    this.accepting = accepting;
+    super(name, listener, port, registry, accepting);
   }
 
   /** The codec's view of a listener's WebSocket settings. */
@@ -55,20 +42,13 @@ public final class WebSocketListenerVerticle extends VerticleBase implements Lis
   }
 
   @Override
-  public Future<?> start() {
+  protected Future<NetServer> listen(NetServerOptions serverOptions) {
     MqttConfig mqtt = registry.config();
     MetricsByteCounter bytes = new MetricsByteCounter(registry.metrics());
     WebSocketOptions options = options(listener, mqtt);
-    // wss: reading the TLS files blocks, so the socket options are built off the event loop
-    return vertx.executeBlocking(() -> ListenerOptions.netServerOptions(name, listener, port), false)
-        .compose(serverOptions -> listen(serverOptions, options, mqtt, bytes));
-  }
-
-  private Future<NetServer> listen(NetServerOptions serverOptions, WebSocketOptions options, MqttConfig mqtt,
-                                   MetricsByteCounter bytes) {
     server = vertx.createNetServer(serverOptions);
     server.connectHandler(socket -> {
-      if (!accepting.getAsBoolean()) {
+      if (!accepting()) {
         socket.close();
         return;
       }
@@ -86,7 +66,7 @@ public final class WebSocketListenerVerticle extends VerticleBase implements Lis
   /** The upgrade is done: admit the client by its (possibly forwarded) address, then speak MQTT. */
   private void onOpened(NetSocketInternal socket, WebSocketOpened opened, MqttConfig mqtt,
                         MetricsByteCounter bytes) {
-    if (!accepting.getAsBoolean()) {
+    if (!accepting()) {
       socket.close();
       return;
     }
@@ -99,24 +79,5 @@ public final class WebSocketListenerVerticle extends VerticleBase implements Lis
     NettyMqttChannel channel = NettyMqttChannel.install(socket, context, mqtt.maxPacketSize,
         mqtt.maxClientIdLength, bytes, opened.clientAddress());
     channel.start(new ClientConnection(channel, registry, admission, listener));
-  }
-
-  @Override
-  public Future<Boolean> updateTls(ServerSSLOptions sslOptions) {
-    return server.updateSSLOptions(sslOptions, false);
-  }
-
-  @Override
-  public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
-  }
-
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int actualPort() {
-    return server.actualPort();
   }
 }
