@@ -103,6 +103,9 @@ public final class Dispatcher {
     if (matches.isEmpty() && groups.isEmpty()) {
       return 0;
     }
+    if (groups.isEmpty() && matches.size() == 1) {
+      return publishToOne(message, matches.get(0), congested);
+    }
     Map<Subscriber, Delivery> bySubscriber = new IdentityHashMap<>(matches.size() * 2);
     for (Subscription s : matches) {
       SubscriptionOptions o = s.options();
@@ -163,12 +166,35 @@ public final class Dispatcher {
     if (congested != null) {
       long now = System.nanoTime();
       for (Delivery d : deliveries) {
-        Subscriber s = d.subscriber;
-        if (s.wantsBackpressure(now) && !s.id().equals(message.publisherId())) {
-          congested.accept(s);
-        }
+        reportCongestion(d.subscriber, message, now, congested);
       }
     }
     return deliveries.size();
+  }
+
+  /** The common case of exactly one matching (non-shared) subscription: no maps, no lists. */
+  private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested) {
+    SubscriptionOptions o = s.options();
+    if (o.noLocal() && s.subscriber().id().equals(message.publisherId())) {
+      return 0; // [MQTT-3.8.3-3]
+    }
+    Delivery d = new Delivery(s.subscriber());
+    d.add(o);
+    Context ctx = d.subscriber.context();
+    if (ctx == Vertx.currentContext()) {
+      d.run(message);
+    } else {
+      ctx.runOnContext(v -> d.run(message));
+    }
+    if (congested != null) {
+      reportCongestion(d.subscriber, message, System.nanoTime(), congested);
+    }
+    return 1;
+  }
+
+  private static void reportCongestion(Subscriber s, Message message, long now, Consumer<Subscriber> congested) {
+    if (s.wantsBackpressure(now) && !s.id().equals(message.publisherId())) {
+      congested.accept(s);
+    }
   }
 }
