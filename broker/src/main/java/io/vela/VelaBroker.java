@@ -60,11 +60,18 @@ public final class VelaBroker {
 
   /** Starts a broker on its own Vert.x instance. */
   public static Future<VelaBroker> start(VelaConfig config) {
-    VertxOptions options = new VertxOptions();
+    // epoll on Linux when the native library loads (Vert.x falls back to NIO otherwise)
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     if (config.eventLoops > 0) {
       options.setEventLoopPoolSize(config.eventLoops);
     }
     Vertx vertx = Vertx.vertx(options);
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.debug("network transport: native (epoll)");
+    } else {
+      LOG.info("network transport: NIO (native epoll unavailable: {})",
+          String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
     VelaBroker broker = new VelaBroker(config, vertx, true);
     return broker.deploy().recover(e -> vertx.close().transform(ar -> Future.<VelaBroker>failedFuture(e)));
   }
