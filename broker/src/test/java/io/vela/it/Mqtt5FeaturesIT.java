@@ -33,10 +33,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,33 +42,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * MQTT 5 features configured by the broker: Payload Format Indicator validation, Request/Response, Response
  * Information, redirection with Server Reference, the "available" flags in CONNACK, and Request Problem Information.
  */
-class Mqtt5FeaturesIT {
+class Mqtt5FeaturesIT extends SharedBrokerTestBase {
 
   /** Not UTF-8: 0xC3 starts a two-byte sequence, 0x28 cannot continue it. */
   static final byte[] NOT_UTF8 = {'o', 'k', (byte) 0xC3, 0x28};
-
-  static TestBroker broker;
-  PubSubClients clients;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = TestBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void openClients() {
-    clients = new PubSubClients(broker);
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.close();
-  }
 
   // ---------------------------------------------------------------- Payload Format Indicator
 

@@ -26,10 +26,6 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,30 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PUBLISH flows end to end: QoS 0/1/2 in both directions, QoS downgrade, flow control, MQTT 5 properties. */
-class PublishFlowIT {
-
-  static TestBroker broker;
-  PubSubClients clients;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = TestBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void openClients() {
-    clients = new PubSubClients(broker);
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.close();
-  }
+class PublishFlowIT extends SharedBrokerTestBase {
 
   /** A connected HiveMQ client of either version, reduced to what the version-crossing tests need. */
   private record Peer(Inbox inbox, Subscribe subscribe, Publish publish) {

@@ -12,9 +12,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import io.vela.it.PubSubClients.Inbox;
 import io.vela.it.PubSubClients.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,31 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Retained messages: storing, replacing, clearing, the RETAIN flag on delivery, MQTT 5 retain options. */
-class RetainedIT {
+class RetainedIT extends SharedBrokerTestBase {
 
-  static TestBroker broker;
-  PubSubClients clients;
   Mqtt5BlockingClient pub;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = TestBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
   @BeforeEach
-  void openClients() {
-    clients = new PubSubClients(broker);
+  void connectPublisher() {
     pub = clients.v5Connected(unique("pub"));
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.close();
   }
 
   private void retain(String topic, String payload, int qos) {

@@ -18,10 +18,6 @@ import io.vela.session.SessionRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,30 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Session state across connections: clean start, persistence, queueing, redelivery, expiry. */
-class SessionIT {
-
-  static TestBroker broker;
-  PubSubClients clients;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = TestBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void openClients() {
-    clients = new PubSubClients(broker);
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.close();
-  }
+class SessionIT extends SharedBrokerTestBase {
 
   private static SessionRegistry registry(TestBroker b) {
     return b.broker().registry();

@@ -21,10 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,30 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one member per message, the strategies, retained messages, options, invalid filters, members that leave, and the
  * configuration switch.
  */
-class SharedSubscriptionIT {
-
-  static TestBroker broker;
-  PubSubClients clients;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = TestBroker.start(); // default strategy: round-robin
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void openClients() {
-    clients = new PubSubClients(broker);
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.close();
-  }
+class SharedSubscriptionIT extends SharedBrokerTestBase {
 
   /** Members of one shared group, each also subscribed (not shared) to a marker topic. */
   private record Group(String topic, String marker, List<String> ids, List<Inbox> inboxes,

@@ -19,10 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,30 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Topic filter matching, SUBSCRIBE / UNSUBSCRIBE acknowledgements and MQTT 5 subscription options. */
-class SubscribeIT {
-
-  static TestBroker broker;
-  PubSubClients clients;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = TestBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
-  @BeforeEach
-  void openClients() {
-    clients = new PubSubClients(broker);
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.close();
-  }
+class SubscribeIT extends SharedBrokerTestBase {
 
   /**
    * Rows: filter | topics that match | topics that do not ('B' is replaced by a unique first level, ',' separates
