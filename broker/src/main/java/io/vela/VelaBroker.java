@@ -47,6 +47,7 @@ public final class VelaBroker {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, TlsReloader> tlsReloaders = new LinkedHashMap<>();
+  private final ExtensionHost extensions;
 
   private VelaBroker(VelaConfig config, Vertx vertx, boolean ownsVertx) {
     this.config = config;
@@ -56,6 +57,7 @@ public final class VelaBroker {
         ShareStrategy.valueOf(config.mqtt.sharedSubscriptions.strategy.name())), new RetainedStore());
     this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics,
         new ConnectionGuard(config.limits, config.bans, metrics));
+    this.extensions = new ExtensionHost(vertx, registry);
   }
 
   /** Starts a broker on its own Vert.x instance. */
@@ -120,6 +122,7 @@ public final class VelaBroker {
       chain = chain.compose(v -> vertx.deployVerticle(new SysTopicsVerticle(registry, config.sys.intervalSeconds))
           .onSuccess(deployments::add));
     }
+    chain = chain.compose(v -> extensions.start(config.extensions));
     return chain.map(v -> this);
   }
 
@@ -181,6 +184,11 @@ public final class VelaBroker {
     return vertx;
   }
 
+  /** What extensions see of this broker (also for tests that play an extension's part). */
+  public io.vela.api.BrokerContext context() {
+    return extensions;
+  }
+
   /**
    * Graceful stop: stop accepting, send MQTT 5 clients DISCONNECT 0x8B and close the others once their pending
    * writes are flushed, then stop the listeners and Vert.x. Gives up waiting after the configured timeout.
@@ -189,9 +197,9 @@ public final class VelaBroker {
     accepting.set(false);
     tlsReloaders.values().forEach(TlsReloader::stop);
     Duration timeout = Duration.ofSeconds(config.shutdownTimeoutSeconds);
-    Future<Void> disconnected = registry.disconnectAll();
-    Future<Void> bounded = Future.any(disconnected, timer(timeout)).mapEmpty();
-    return bounded
+    Future<Void> extensionsStopped = Future.any(extensions.stop(), timer(timeout)).mapEmpty();
+    return extensionsStopped
+        .transform(ar -> Future.any(registry.disconnectAll(), timer(timeout)).<Void>mapEmpty())
         .transform(ar -> undeployAll())
         .transform(ar -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }

@@ -13,12 +13,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vela.api.BrokerExtension;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,11 +70,52 @@ public final class ConfigLoader {
 
   /** Parses YAML text (source names it in messages) with overrides from {@code env}. */
   public static VelaConfig parse(String yaml, String source, Map<String, String> env) {
+    return parse(yaml, source, env, Extensions.installed());
+  }
+
+  /**
+   * Parses with the given extensions (instead of those on the class path): each owns the top-level section named by
+   * its {@link BrokerExtension#configKey()}, which it checks itself.
+   */
+  public static VelaConfig parse(String yaml, String source, Map<String, String> env,
+                                 List<BrokerExtension> extensions) {
     ObjectNode tree = readTree(yaml, source);
     Map<String, String> origins = applyEnvironment(tree, env);
+    Map<String, JsonObject> sections = extensionSections(tree, source, origins, extensions);
     VelaConfig config = bind(tree, source, origins);
     ConfigValidator.validate(config, origins);
+    config.extensions.putAll(sections);
     return config;
+  }
+
+  /** Takes each extension's section out of the tree (the broker's own binding knows none) and has it checked. */
+  private static Map<String, JsonObject> extensionSections(ObjectNode tree, String source,
+                                                           Map<String, String> origins,
+                                                           List<BrokerExtension> extensions) {
+    Map<String, JsonObject> sections = new LinkedHashMap<>();
+    for (BrokerExtension extension : extensions) {
+      String key = extension.configKey();
+      JsonNode node = tree.remove(key);
+      JsonObject section = null;
+      if (node != null && !node.isNull()) {
+        if (!node.isObject()) {
+          throw new ConfigException(where(source, key, origins) + "config key '" + key
+              + "': expected a section (key: value mapping)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = MAPPER.convertValue(node, Map.class);
+        section = new JsonObject(map);
+      }
+      try {
+        extension.validate(section);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(source + ": " + e.getMessage());
+      }
+      if (section != null) {
+        sections.put(key, section);
+      }
+    }
+    return sections;
   }
 
   private static ObjectNode readTree(String yaml, String source) {

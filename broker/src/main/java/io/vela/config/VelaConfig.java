@@ -1,5 +1,7 @@
 package io.vela.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,13 @@ public final class VelaConfig {
 
   /** How long a graceful shutdown may take before connections are cut. */
   public int shutdownTimeoutSeconds = 10;
+
+  /**
+   * The sections owned by {@link io.vela.api.BrokerExtension}s (bridges, the web console), by top-level key, as
+   * checked by each extension; filled by the config loader, not bound from YAML.
+   */
+  @JsonIgnore
+  public final Map<String, JsonObject> extensions = new LinkedHashMap<>();
 
   private static Map<String, ListenerConfig> defaultListeners() {
     Map<String, ListenerConfig> m = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrowserAndDeviceJarIT {
 
-  private static final Path JAR = Path.of("target", "vela.jar");
+  private static final Path JAR = Path.of("target", "vela-broker.jar");
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
   @TempDir

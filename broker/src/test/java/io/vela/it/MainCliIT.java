@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code vela} command as an operator runs it: {@code java -jar target/vela.jar -c FILE} in its own process (the
+ * The {@code vela} command as an operator runs it: {@code java -jar target/vela-broker.jar -c FILE} in its own process (the
  * jar is built by {@code package}, before failsafe runs). Exit codes, what lands on stdout/stderr, and SIGTERM.
  */
 class MainCliIT {
 
-  private static final Path JAR = Path.of("target", "vela.jar");
+  private static final Path JAR = Path.of("target", "vela-broker.jar");
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   private static final Pattern LISTENER_LINE =
       Pattern.compile("listener tcp: MQTT over tcp on 127\\.0\\.0\\.1:(\\d+)");

@@ -1,0 +1,44 @@
+package io.vela.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * What a {@link BrokerExtension} may do with the running broker. Routing goes through the same code path as a client
+ * session: a subscriber registered here receives messages with {@link Subscriber#deliver} on its own context, one
+ * task per publish and context, never one event-bus message per delivery.
+ */
+public interface BrokerContext {
+
+  Vertx vertx();
+
+  /**
+   * Routes a message as the broker itself (retained store updated when its RETAIN flag is set), the way a client's
+   * PUBLISH is routed. May be called from any thread.
+   *
+   * @return how many subscribers (and shared groups) it was delivered to
+   */
+  int publish(Message message);
+
+  /**
+   * Subscribes {@code subscriber} to {@code filter} ({@code $share/{group}/{filter}} joins a shared group, so several
+   * bridge instances can share the load). The filter must be valid; the subscriber's {@link Subscriber#id()} must not
+   * be a client id (use a prefix such as {@code $bridge/}).
+   *
+   * @return true if this subscriber had no subscription to this filter before
+   * @throws IllegalArgumentException for an invalid topic filter
+   */
+  boolean subscribe(Subscriber subscriber, String filter, SubscriptionOptions options);
+
+  /** Removes what {@link #subscribe} added; true if there was such a subscription. */
+  boolean unsubscribe(Subscriber subscriber, String filter);
+
+  /** Makes a component visible to operators (admin API, metrics); replaces one registered under the same name. */
+  void register(ManagedComponent component);
+
+  void unregister(String name);
+
+  /** Every registered component, in registration order. */
+  List<ManagedComponent> components();
+}
