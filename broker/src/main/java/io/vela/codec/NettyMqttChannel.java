@@ -1,6 +1,7 @@
 package io.vela.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,6 +81,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private static final String IDLE = "vela-keepalive";
   private static final String IDLE_RELAY = "vela-keepalive-relay";
   private static final String BYTES = "vela-bytes";
+  private static final String WRITES = "vela-writes";
 
   static final int WRITE_LOW_WATER_MARK = 1024 * 1024;
   static final int WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
@@ -95,6 +97,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private static final String NETTY_WILDCARD_TOPIC = "invalid publish topic name";
 
   private final NetSocketInternal socket;
+  private final WriteBatcher out;
   private final Context context;
   private final String remoteAddress;
   private final int maxPacketSize;
@@ -106,8 +109,10 @@ public final class NettyMqttChannel implements ClientChannel {
   private final TopicAliases topicAliases = new TopicAliases();
   private boolean closed;
 
-  private NettyMqttChannel(NetSocketInternal socket, Context context, int maxPacketSize, String remoteAddress) {
+  private NettyMqttChannel(NetSocketInternal socket, WriteBatcher out, Context context, int maxPacketSize,
+                           String remoteAddress) {
     this.socket = socket;
+    this.out = out;
     this.context = context;
     this.maxPacketSize = maxPacketSize;
     this.remoteAddress = remoteAddress;
@@ -140,7 +145,9 @@ public final class NettyMqttChannel implements ClientChannel {
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
-    return new NettyMqttChannel(socket, context, maxPacketSize, remoteAddress);
+    WriteBatcher out = new WriteBatcher(context);
+    pipeline.addBefore("handler", WRITES, out);
+    return new NettyMqttChannel(socket, out, context, maxPacketSize, remoteAddress);
   }
 
   /** Starts delivering decoded packets to {@code packetHandler}. */
@@ -234,7 +241,7 @@ public final class NettyMqttChannel implements ClientChannel {
     MqttConnAckMessage ack = new MqttConnAckMessage(
         new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
         new MqttConnAckVariableHeader(code, false));
-    socket.writeMessage(ack).onComplete(ar -> socket.close());
+    out.writeAndFlush(ack).onComplete(ar -> socket.close());
   }
 
   private void dispatch(MqttMessage m) {
@@ -553,7 +560,7 @@ public final class NettyMqttChannel implements ClientChannel {
       }
     }
     boolean sessionPresent = a.sessionPresent() && version != MqttVersion.V3_1;
-    socket.writeMessage(new MqttConnAckMessage(
+    out.write(new MqttConnAckMessage(
         new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
         new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent, props)));
   }
@@ -571,7 +578,7 @@ public final class NettyMqttChannel implements ClientChannel {
     MqttConnAckMessage ack = new MqttConnAckMessage(
         new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
         new MqttConnAckVariableHeader(MqttConnectReturnCode.valueOf((byte) reason.value()), false, props));
-    socket.writeMessage(ack).onComplete(ar -> socket.close());
+    out.writeAndFlush(ack).onComplete(ar -> socket.close());
   }
 
   @Override
@@ -586,7 +593,7 @@ public final class NettyMqttChannel implements ClientChannel {
     if (data != null) {
       props.add(new BinaryProperty(MqttPropertyType.AUTHENTICATION_DATA.value(), data));
     }
-    socket.writeMessage(new MqttMessage(
+    out.write(new MqttMessage(
         new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
         new MqttReasonCodeAndPropertiesVariableHeader((byte) reason.value(), props)));
   }
@@ -595,7 +602,16 @@ public final class NettyMqttChannel implements ClientChannel {
   public void publish(Message message, int qos, boolean dup, boolean retain, int packetId, int[] subscriptionIds) {
     MqttProperties props = MqttProperties.NO_PROPERTIES;
     String topic = message.topic();
-    if (version == MqttVersion.V5) {
+    boolean v5 = version == MqttVersion.V5;
+    if (!v5 || (message.properties().isEmpty() && subscriptionIds.length == 0
+        && topicAliases.outboundAlias(topic) == 0)) {
+      // no properties for this subscriber: our own encoding (payload not copied per subscriber, QoS 0 shared)
+      ByteBufAllocator alloc = socket.channelHandlerContext().alloc();
+      out.write(qos == 0 && !dup ? PublishEncoding.sharedQos0(alloc, message, retain, v5)
+          : PublishEncoding.encode(alloc, topic, message.payload(), qos, dup, retain, packetId, v5));
+      return;
+    }
+    if (v5) {
       // a topic the client knows by its alias goes as an empty topic name plus the alias
       int alias = topicAliases.outboundAlias(topic);
       boolean known = topicAliases.outboundKnown(topic);
@@ -607,7 +623,7 @@ public final class NettyMqttChannel implements ClientChannel {
       }
     }
     ByteBuf payload = Unpooled.wrappedBuffer(message.payload()); // no copy: the encoder reads it once
-    socket.writeMessage(new MqttPublishMessage(
+    out.write(new MqttPublishMessage(
         new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
         new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props), payload));
   }
@@ -631,7 +647,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private void reply(MqttMessageType type, int packetId, ReasonCode reason) {
     MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
     byte code = (byte) (version == MqttVersion.V5 ? reason.value() : 0);
-    socket.writeMessage(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+    out.write(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
         new MqttPubReplyMessageVariableHeader(packetId, code, MqttProperties.NO_PROPERTIES)));
   }
 
@@ -657,7 +673,7 @@ public final class NettyMqttChannel implements ClientChannel {
 
   @Override
   public void pingResp() {
-    socket.writeMessage(new MqttMessage(
+    out.write(new MqttMessage(
         new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
   }
 
@@ -668,7 +684,7 @@ public final class NettyMqttChannel implements ClientChannel {
       int v = reasons.get(i).value();
       codes[i] = version == MqttVersion.V5 || v < 0x80 ? v : 0x80;
     }
-    socket.writeMessage(new MqttSubAckMessage(
+    out.write(new MqttSubAckMessage(
         new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
         new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
         new MqttSubAckPayload(codes)));
@@ -682,11 +698,11 @@ public final class NettyMqttChannel implements ClientChannel {
       for (int i = 0; i < codes.length; i++) {
         codes[i] = (short) reasons.get(i).value();
       }
-      socket.writeMessage(new MqttUnsubAckMessage(fh,
+      out.write(new MqttUnsubAckMessage(fh,
           new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
           new MqttUnsubAckPayload(codes)));
     } else {
-      socket.writeMessage(new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId)));
+      out.write(new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId)));
     }
   }
 
@@ -702,7 +718,7 @@ public final class NettyMqttChannel implements ClientChannel {
       props = new MqttProperties();
       props.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reasonString));
     }
-    return socket.writeMessage(new MqttMessage(
+    return out.writeAndFlush(new MqttMessage(
             new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
             new MqttReasonCodeAndPropertiesVariableHeader((byte) reason.value(), props)))
         .transform(ar -> close());
@@ -713,20 +729,18 @@ public final class NettyMqttChannel implements ClientChannel {
     if (closed) {
       return Future.succeededFuture();
     }
+    out.flushNow(); // what was written before the close goes out first
     return socket.close();
   }
 
   @Override
   public boolean writable() {
-    return !socket.writeQueueFull();
+    return out.writable();
   }
 
   @Override
   public void whenWritable(Runnable r) {
-    socket.drainHandler(v -> {
-      socket.drainHandler(null);
-      r.run();
-    });
+    out.whenWritable(r);
   }
 
   @Override
