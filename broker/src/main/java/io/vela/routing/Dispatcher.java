@@ -97,8 +97,21 @@ public final class Dispatcher {
     if (message.retain()) {
       retained.update(message);
     }
-    List<Subscription> matches = new ArrayList<>(4);
-    List<SharedGroup> groups = new ArrayList<>(0);
+    Scratch scratch = SCRATCH.get();
+    if (scratch.busy) {
+      scratch = new Scratch(); // a delivery published again (an extension, a will): this thread's lists are in use
+    }
+    scratch.busy = true;
+    try {
+      return route(message, congested, scratch);
+    } finally {
+      scratch.clear();
+    }
+  }
+
+  private int route(Message message, Consumer<Subscriber> congested, Scratch scratch) {
+    List<Subscription> matches = scratch.matches;
+    List<SharedGroup> groups = scratch.groups;
     trie.match(message.topic(), matches, groups);
     if (matches.isEmpty() && groups.isEmpty()) {
       return 0;
@@ -106,16 +119,31 @@ public final class Dispatcher {
     if (groups.isEmpty() && matches.size() == 1) {
       return publishToOne(message, matches.get(0), congested);
     }
-    Map<Subscriber, Delivery> bySubscriber = new IdentityHashMap<>(matches.size() * 2);
+    // one delivery per subscriber: its Subscription when only one of its filters matched (nothing allocated), a
+    // Delivery aggregating the options when several did [MQTT-3.3.4-2]
+    List<Object> items = scratch.items;
+    Map<Subscriber, Boolean> seen = scratch.seen;
     for (Subscription s : matches) {
       SubscriptionOptions o = s.options();
       if (o.noLocal() && s.subscriber().id().equals(message.publisherId())) {
         continue; // [MQTT-3.8.3-3]
       }
-      bySubscriber.computeIfAbsent(s.subscriber(), Delivery::new).add(o);
+      if (seen.put(s.subscriber(), Boolean.TRUE) == null) {
+        items.add(s);
+      } else {
+        int at = indexOf(items, s.subscriber()); // overlapping filters of one subscriber: rare
+        Object first = items.get(at);
+        Delivery d;
+        if (first instanceof Subscription one) {
+          d = new Delivery(one.subscriber());
+          d.add(one.options());
+          items.set(at, d);
+        } else {
+          d = (Delivery) first;
+        }
+        d.add(o);
+      }
     }
-    List<Delivery> deliveries = new ArrayList<>(bySubscriber.size() + groups.size());
-    deliveries.addAll(bySubscriber.values());
     for (SharedGroup g : groups) {
       // one member per group and message (MQTT 5 4.8.2); No Local cannot be set on a shared subscription
       SharedGroup.Member m = g.choose(message.publisherId());
@@ -125,52 +153,134 @@ public final class Dispatcher {
         d.qos = o.qos();
         d.retainAsPublished = o.retainAsPublished();
         d.subscriptionIds = m.subscriptionIds(); // shared, never written
-        deliveries.add(d);
+        items.add(d);
       }
     }
-    if (deliveries.isEmpty()) {
+    int count = items.size();
+    if (count == 0) {
       return 0;
     }
+    // group by the subscribers' contexts: one task per other context, the current one inline after them
     Context current = Vertx.currentContext();
-    List<Delivery> inline = null;
-    Map<Context, List<Delivery>> byContext = null;
-    for (Delivery d : deliveries) {
-      Context ctx = d.subscriber.context();
+    List<Context> contexts = scratch.contexts;
+    int[] perContext = scratch.perContext(count);
+    int[] contextOf = scratch.contextOf(count);
+    for (int i = 0; i < count; i++) {
+      Context ctx = subscriberOf(items.get(i)).context();
+      int c = contexts.indexOf(ctx);
+      if (c < 0) {
+        c = contexts.size();
+        contexts.add(ctx);
+        perContext[c] = 0;
+      }
+      perContext[c]++;
+      contextOf[i] = c;
+    }
+    for (int c = 0; c < contexts.size(); c++) {
+      Context ctx = contexts.get(c);
       if (ctx == current) {
-        if (inline == null) {
-          inline = new ArrayList<>();
-        }
-        inline.add(d);
-      } else {
-        if (byContext == null) {
-          byContext = new IdentityHashMap<>();
-        }
-        byContext.computeIfAbsent(ctx, c -> new ArrayList<>()).add(d);
+        continue;
       }
-    }
-    if (byContext != null) {
-      for (Map.Entry<Context, List<Delivery>> e : byContext.entrySet()) {
-        List<Delivery> batch = e.getValue();
-        e.getKey().runOnContext(v -> {
-          for (Delivery d : batch) {
-            d.run(message);
-          }
-        });
+      Object[] batch = new Object[perContext[c]];
+      int n = 0;
+      for (int i = 0; i < count; i++) {
+        if (contextOf[i] == c) {
+          batch[n++] = items.get(i);
+        }
       }
+      ctx.runOnContext(v -> {
+        for (Object item : batch) {
+          run(item, message);
+        }
+      });
     }
-    if (inline != null) {
-      for (Delivery d : inline) {
-        d.run(message);
+    int currentIndex = contexts.indexOf(current);
+    if (currentIndex >= 0) {
+      for (int i = 0; i < count; i++) {
+        if (contextOf[i] == currentIndex) {
+          run(items.get(i), message);
+        }
       }
     }
     if (congested != null) {
       long now = System.nanoTime();
-      for (Delivery d : deliveries) {
-        reportCongestion(d.subscriber, message, now, congested);
+      for (int i = 0; i < count; i++) {
+        reportCongestion(subscriberOf(items.get(i)), message, now, congested);
       }
     }
-    return deliveries.size();
+    return count;
   }
+
+  private static int indexOf(List<Object> items, Subscriber subscriber) {
+    for (int i = 0; i < items.size(); i++) {
+      if (subscriberOf(items.get(i)) == subscriber) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("subscriber seen but not listed");
+  }
+
+  private static Subscriber subscriberOf(Object item) {
+    return item instanceof Subscription s ? s.subscriber() : ((Delivery) item).subscriber;
+  }
+
+  private static void run(Object item, Message message) {
+    if (item instanceof Subscription s) {
+      deliver(s, message);
+    } else {
+      ((Delivery) item).run(message);
+    }
+  }
+
+  /** A delivery for the only matching subscription of its subscriber. */
+  private static void deliver(Subscription s, Message message) {
+    SubscriptionOptions o = s.options();
+    int id = o.subscriptionId();
+    s.subscriber().deliver(message, Math.min(message.qos(), o.qos()), o.retainAsPublished() && message.retain(),
+        id == 0 ? NO_IDS : new int[] {id});
+  }
+
+  /**
+   * Lists one routing reuses on its thread, so routing a message allocates (almost) nothing of its own; a routing
+   * that starts while another is running on the same thread gets fresh ones.
+   */
+  private static final class Scratch {
+    boolean busy;
+    final List<Subscription> matches = new ArrayList<>(16);
+    final List<SharedGroup> groups = new ArrayList<>(4);
+    final List<Object> items = new ArrayList<>(16);
+    final Map<Subscriber, Boolean> seen = new IdentityHashMap<>();
+    final List<Context> contexts = new ArrayList<>(4);
+    private int[] perContext = new int[16];
+    private int[] contextOf = new int[16];
+
+    int[] perContext(int n) {
+      if (perContext.length < n) {
+        perContext = new int[Math.max(n, perContext.length * 2)];
+      }
+      return perContext;
+    }
+
+    int[] contextOf(int n) {
+      if (contextOf.length < n) {
+        contextOf = new int[Math.max(n, contextOf.length * 2)];
+      }
+      return contextOf;
+    }
+
+    void clear() {
+      matches.clear();
+      groups.clear();
+      items.clear();
+      if (!seen.isEmpty()) {
+        seen.clear();
+      }
+      contexts.clear();
+      busy = false;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The common case of exactly one matching (non-shared) subscription: no maps, no lists. */
   private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested) {
@@ -178,16 +288,14 @@ public final class Dispatcher {
     if (o.noLocal() && s.subscriber().id().equals(message.publisherId())) {
       return 0; // [MQTT-3.8.3-3]
     }
-    Delivery d = new Delivery(s.subscriber());
-    d.add(o);
-    Context ctx = d.subscriber.context();
+    Context ctx = s.subscriber().context();
     if (ctx == Vertx.currentContext()) {
-      d.run(message);
+      deliver(s, message);
     } else {
-      ctx.runOnContext(v -> d.run(message));
+      ctx.runOnContext(v -> deliver(s, message));
     }
     if (congested != null) {
-      reportCongestion(d.subscriber, message, System.nanoTime(), congested);
+      reportCongestion(s.subscriber(), message, System.nanoTime(), congested);
     }
     return 1;
   }

@@ -73,6 +73,36 @@ final class BrokerProbe {
     return sb.length() == 0 ? "-" : sb.toString();
   }
 
+  /**
+   * The broker's live Java heap in KiB after a full GC ({@code jcmd PID GC.run}, then the "used" figure of
+   * {@code GC.heap_info}), or -1 when the broker is not a JVM or jcmd is not available.
+   */
+  long liveHeapKb() {
+    if (pid == 0) {
+      return -1;
+    }
+    try {
+      if (!jcmd("GC.run").contains("Command executed successfully")) {
+        return -1;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private String jcmd(String command) throws IOException {
+    Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    try {
+      p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
   /** VmRSS in KiB. */
   long rssKb() {
     return status("VmRSS:");

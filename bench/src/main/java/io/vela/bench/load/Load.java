@@ -281,6 +281,7 @@ public final class Load {
     AtomicLong failed = new AtomicLong();
     try {
       System.gc();
+      long heap0 = probe.liveHeapKb();
       long rss0 = probe.rssKb();
       double cpu0 = probe.cpuSeconds();
       long t0 = System.nanoTime();
@@ -309,6 +310,7 @@ public final class Load {
       double cpu1 = probe.cpuSeconds();
       Thread.sleep(2000); // let the broker settle (and its allocator return what it will)
       long rss1 = probe.rssKb();
+      long heap1 = heap0 < 0 ? -1 : probe.liveHeapKb();
       int connected;
       synchronized (clients) {
         connected = clients.size();
@@ -323,6 +325,9 @@ public final class Load {
         result.put("rss_before_kb", rss0);
         result.put("rss_after_kb", rss1);
         result.put("rss_per_conn_kb", fmt((rss1 - rss0) / (double) Math.max(1, connected)));
+        if (heap1 >= 0) {
+          result.put("heap_per_conn_kb", fmt((heap1 - heap0) / (double) Math.max(1, connected)));
+        }
         result.put("cpu_s", fmt(cpu1 - cpu0));
         result.put("peak_rss_kb", probe.peakRssKb());
       }

@@ -62,6 +62,7 @@ final class Report {
     METRICS.put("conns", List.of(
         new Metric("rate", "connects/s", "≥ 2,500"),
         new Metric("rss_per_conn_kb", "RSS growth per idle connection (KiB)", "≤ 8"),
+        new Metric("heap_per_conn_kb", "live Java heap per idle connection, after a full GC (KiB)", ""),
         new Metric("connections", "connections held", "10,000"),
         new Metric("peak_rss_kb", "broker peak RSS (MiB)", "")));
   }
