@@ -104,6 +104,7 @@ class MainCliIT {
       + "exits 0 within the shutdown timeout")
   void startServeAndStopOnSigterm() throws Exception {
     process = start(config("listeners:\n  tcp:\n    bind: 127.0.0.1\n    port: 0\n"
+        + "mqtt:\n  allow-anonymous: true\n"
         + "event-loops: 2\nshutdown-timeout-seconds: " + SHUTDOWN_TIMEOUT_SECONDS + "\n"), Map.of());
     int port = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .until(() -> listenerPort(), p -> p > 0 || !process.isAlive());
