@@ -254,6 +254,59 @@ class IdentityProviderIT {
   }
 
   @Test
+  @DisplayName("a device (HiveMQ client, TCP) and MQTT.js in Node over WebSocket both authenticate with IdP tokens "
+      + "and exchange messages both ways under their claim ACLs")
+  void deviceAndBrowserClientWithTokens() throws Exception {
+    Map<String, Object> js = Map.of("mqtt_acl", acl("allow", "all", "js/#"));
+    Mqtt5BlockingClient device = connected(token(js));
+    MqttJsIT.exchangeWith(device, "ws://127.0.0.1:" + broker.broker().port("ws") + "/mqtt",
+        Map.of("MQTT_USERNAME", "browser-app", "MQTT_PASSWORD", token(js)));
+    device.disconnect();
+  }
+
+  @Test
+  @DisplayName("conf/examples/oidc.yaml, with VELA_OIDC_ISSUER / VELA_OIDC_AUDIENCE pointing at the test IdP: no "
+      + "token 0x86, a token's mqtt_acl rules allow and deny (PUBACK 0x87), a token for another audience 0x86")
+  void shippedOidcExample() throws Exception {
+    Map<String, String> env = Map.of("VELA_OIDC_ISSUER", idp.issuerUrl(ISSUER_ID).toString(),
+        "VELA_OIDC_AUDIENCE", AUDIENCE,
+        "VELA_LISTENERS__TCP__PORT", "0", "VELA_LISTENERS__TCP__BIND", "127.0.0.1",
+        "VELA_LISTENERS__WS__PORT", "0", "VELA_LISTENERS__WS__BIND", "127.0.0.1");
+    VelaConfig config = io.vela.config.ConfigLoader.load(Path.of("..", "conf", "examples", "oidc.yaml"), env);
+    config.eventLoops = 2;
+    io.vela.VelaBroker example = io.vela.VelaBroker.start(config).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    try {
+      int port = example.port("tcp");
+      Mqtt5BlockingClient anonymous = MqttClient.builder().useMqttVersion5().identifier(unique("ex"))
+          .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+      assertThatThrownBy(anonymous::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e ->
+          assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+
+      String id = unique("ex-dev");
+      Mqtt5BlockingClient device = MqttClient.builder().useMqttVersion5().identifier(id)
+          .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+      device.connectWith().simpleAuth().password(utf8(token(Map.of("mqtt_acl",
+          acl("allow", "all", "devices/${clientid}/#"))))).applySimpleAuth().send();
+      assertThat(device.publishWith().topic("devices/" + id + "/up").qos(MqttQos.AT_LEAST_ONCE).send()
+          .getPublish()).isNotNull();
+      assertThatThrownBy(() -> device.publishWith().topic("devices/other/up").qos(MqttQos.AT_LEAST_ONCE).send())
+          .isInstanceOfSatisfying(Mqtt5PubAckException.class, e ->
+              assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+      device.disconnect();
+
+      Mqtt5BlockingClient other = MqttClient.builder().useMqttVersion5().identifier(unique("ex"))
+          .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+      String wrongAudience = token(ISSUER_ID, "d", "another-service", Map.of(), 300);
+      assertThatThrownBy(() -> other.connectWith().simpleAuth().password(utf8(wrongAudience)).applySimpleAuth()
+          .send()).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e ->
+          assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+    } finally {
+      example.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("expired token: 0x86; not yet valid (nbf beyond the clock skew): 0x86")
   void expiredAndNotYetValid() throws Exception {
     assertThat(connectCode("tcp", null, token(ISSUER_ID, "d", AUDIENCE, Map.of(), -120)))
