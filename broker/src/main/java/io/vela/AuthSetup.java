@@ -12,6 +12,7 @@ import io.vela.auth.OidcVerticle;
 import io.vela.auth.TokenProviders;
 import io.vela.config.AuthConfig;
 import io.vela.config.AuthProviderConfig;
+import io.vela.config.ConfigException;
 import io.vela.config.ListenerConfig;
 import io.vela.config.VelaConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -51,7 +52,13 @@ final class AuthSetup {
       String name = e.getKey();
       AuthProviderConfig p = e.getValue();
       switch (p.type) {
-        case FILE -> providers.put(name, new FileUsersAuthenticator(vertx, name, Path.of(p.file)));
+        case FILE -> {
+          try {
+            providers.put(name, new FileUsersAuthenticator(vertx, name, Path.of(p.file)));
+          } catch (ConfigException ce) {
+            throw new ConfigException("config key 'auth.providers." + name + ".file': " + ce.getMessage());
+          }
+        }
         case JWT, OIDC -> {
           deployments.add(vertx.deployVerticle(p.type == AuthProviderConfig.Type.JWT ? new JwtVerticle(name, p)
               : new OidcVerticle(name, p)).onSuccess(deployed::accept));

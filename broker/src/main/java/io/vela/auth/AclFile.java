@@ -33,7 +33,11 @@ public final class AclFile {
     } catch (IOException e) {
       throw new ConfigException("config key 'auth.acl.file': cannot read " + file + ": " + e.getMessage());
     }
-    return parse(lines, file.toString());
+    try {
+      return parse(lines, file.toString());
+    } catch (ConfigException e) {
+      throw new ConfigException("config key 'auth.acl.file': " + e.getMessage());
+    }
   }
 
   static List<AclRule> parse(List<String> lines, String source) {
