@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "passwd", mixinStandardHelpOptions = true,
     description = {"Adds USER to the users FILE (created if missing) or sets a new password for it.",
         "The password is asked twice on a terminal; otherwise it is read as the first line of standard input "
-            + "(e.g. printf '%s\\n' \"$PW\" | vela passwd FILE USER). It is never taken from the command line."})
+            + "(e.g. printf '%%s\\n' \"$PW\" | vela passwd FILE USER). It is never taken from the command line."})
 final class PasswdCommand implements Callable<Integer> {
 
   @Spec
