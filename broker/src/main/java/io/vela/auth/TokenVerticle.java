@@ -31,7 +31,7 @@ abstract class TokenVerticle extends VerticleBase {
 
   /** The event-bus address of provider {@code name}. */
   static String address(String name) {
-    return "vela.auth.authenticate." + name;
+    return io.vela.bus.Addresses.AUTH_AUTHENTICATE_PREFIX + name;
   }
 
   @Override

@@ -70,6 +70,9 @@ class IdentityProviderIT {
   static HttpServer jwksProxy;
   /** What the rotation listener's key-set URL serves: the IdP's JWKS of one or more issuers, or null = HTTP 503. */
   static final AtomicReference<JsonObject> servedJwks = new AtomicReference<>();
+  /** Key-set requests the proxy answered, by path. */
+  static final Map<String, java.util.concurrent.atomic.AtomicInteger> jwksRequests =
+      new java.util.concurrent.ConcurrentHashMap<>();
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static Path dir;
 
@@ -80,7 +83,8 @@ class IdentityProviderIT {
     vertx = Vertx.vertx();
     servedJwks.set(jwks("rot-a"));
     jwksProxy = vertx.createHttpServer().requestHandler(req -> {
-      JsonObject body = servedJwks.get();
+      jwksRequests.computeIfAbsent(req.path(), p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+      JsonObject body = req.path().equals("/limited") ? jwks("rot-a") : servedJwks.get();
       if (body == null) {
         req.response().setStatusCode(503).end();
       } else {
@@ -110,6 +114,12 @@ class IdentityProviderIT {
     rotating.jwksUrl = "http://127.0.0.1:" + jwksProxy.actualPort() + "/jwks";
     rotating.jwksMinRefetchSeconds = 0;
     rotating.fetchAttempts = 1;
+    rotating.usernameClaim = "device_id";
+    AuthProviderConfig limited = new AuthProviderConfig();
+    limited.type = AuthProviderConfig.Type.JWT;
+    limited.jwksUrl = "http://127.0.0.1:" + jwksProxy.actualPort() + "/limited";
+    limited.jwksMinRefetchSeconds = 3600;
+    limited.jwksRefreshSeconds = 0;
     AuthProviderConfig introspection = new AuthProviderConfig();
     introspection.type = AuthProviderConfig.Type.OIDC;
     introspection.issuer = idp.issuerUrl(ISSUER_ID).toString();
@@ -126,6 +136,7 @@ class IdentityProviderIT {
     c.auth.providers.put("rotating", rotating);
     c.auth.providers.put("opaque", introspection);
     c.auth.providers.put("down", down);
+    c.auth.providers.put("limited", limited);
     c.auth.chain = List.of("users", "idp");
     c.auth.acl.claim = "mqtt_acl";
     c.auth.acl.file = acl.toString();
@@ -134,6 +145,7 @@ class IdentityProviderIT {
     c.listeners.put("rot", listener("tcp", List.of("rotating")));
     c.listeners.put("intro", listener("tcp", List.of("opaque")));
     c.listeners.put("down", listener("tcp", List.of("down")));
+    c.listeners.put("limited", listener("tcp", List.of("limited")));
     c.listeners.put("ws", listener("ws", null));
     c.auth.acl.noMatch = io.vela.config.AclConfig.Decision.DENY;
   }
@@ -184,9 +196,17 @@ class IdentityProviderIT {
     return token(ISSUER_ID, "device-1", AUDIENCE, claims, 300);
   }
 
-  static JsonObject jwks(String issuerId) throws Exception {
-    HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(idp.jwksUrl(issuerId).toString()))
+  static JsonObject jwks(String issuerId) {
+    HttpResponse<String> resp;
+    try {
+      resp = HTTP.send(HttpRequest.newBuilder(URI.create(idp.jwksUrl(issuerId).toString()))
         .build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     return new JsonObject(resp.body());
   }
 
@@ -375,6 +395,104 @@ class IdentityProviderIT {
   }
 
   @Test
+  @DisplayName("tokens naming unknown kids refetch the key set at most once per jwks-min-refetch-seconds (no DoS "
+      + "amplification) and are refused with 0x86")
+  void unknownKidRefetchIsRateLimited() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> jwksRequests.containsKey("/limited"));
+    assertThat(connectCode("limited", null, token("rot-a", "d", AUDIENCE, Map.of(), 300)))
+        .isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+    String[] parts = token("rot-a", "d", AUDIENCE, Map.of(), 300).split("\\.");
+    for (int i = 0; i < 5; i++) {
+      String header = b64(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", "bogus-" + i).encode());
+      assertThat(connectCode("limited", null, header + "." + parts[1] + "." + parts[2]))
+          .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+    }
+    assertThat(jwksRequests.get("/limited").get()).as("key-set fetches: start + one refetch").isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("username-claim: a user name that is not the token's device_id claim gets 0x87; the right one connects")
+  void usernameMustMatchClaim() throws Exception {
+    servedJwks.set(jwks("rot-a"));
+    String token = token("rot-a", "d", AUDIENCE, Map.of("device_id", "device-7"), 300);
+    assertThat(connectCode("rot", "device-8", token)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+    assertThat(connectCode("rot", "device-7", token)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+  }
+
+  @Test
+  @DisplayName("a token whose mqtt_acl claim is malformed gets 0x87; a will on a topic the ACL denies gets 0x87")
+  void malformedClaimAndDeniedWill() throws Exception {
+    String bad = token(Map.of("mqtt_acl", List.of(Map.of("permission", "perhaps", "action", "all", "topic", "#"))));
+    assertThat(connectCode("tcp", null, bad)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+    String good = token(Map.of("mqtt_acl", acl("allow", "all", "mine/#")));
+    Mqtt5BlockingClient c = v5("tcp");
+    assertThatThrownBy(() -> c.connectWith().simpleAuth().password(utf8(good)).applySimpleAuth()
+        .willPublish().topic("theirs/will").payload(utf8("x")).applyWillPublish().send())
+        .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e ->
+            assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+  }
+
+  @Test
+  @DisplayName("MQTT 3.1.1: a denied PUBLISH is acknowledged and dropped, the connection stays up")
+  void mqtt311DeniedPublishIsDropped() throws Exception {
+    String token = token(Map.of("mqtt_acl", acl("allow", "subscribe", "v3/#", "allow", "publish", "v3/ok")));
+    Mqtt3BlockingClient c3 = MqttClient.builder().useMqttVersion3().identifier(unique("idp3"))
+        .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+    c3.connectWith().simpleAuth().username("device").password(utf8(token)).applySimpleAuth().send();
+    c3.subscribeWith().topicFilter("v3/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    try (var publishes = c3.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+      c3.publishWith().topic("v3/denied").qos(MqttQos.AT_LEAST_ONCE).payload(utf8("no")).send();
+      c3.publishWith().topic("v3/ok").qos(MqttQos.AT_LEAST_ONCE).payload(utf8("yes")).send();
+      var first = publishes.receive(5, TimeUnit.SECONDS);
+      assertThat(first).isPresent();
+      assertThat(first.get().getTopic().toString()).as("only the allowed message arrives").isEqualTo("v3/ok");
+    }
+    assertThat(c3.getState().isConnected()).isTrue();
+    c3.disconnect();
+  }
+
+  @Test
+  @DisplayName("deny-action disconnect: a denied PUBLISH gets DISCONNECT 0x87; expiry publishes the will")
+  void denyActionDisconnectAndWillOnExpiry() throws Exception {
+    try (TestBroker strict = TestBroker.start(c -> {
+      configure(c, dir.resolve("users"), dir.resolve("acl"));
+      c.listeners.keySet().retainAll(List.of("tcp"));
+      c.auth.acl.denyAction = io.vela.config.AclConfig.DenyAction.DISCONNECT;
+      c.auth.expiryPublishWill = true;
+    })) {
+      Map<String, Object> mine = Map.of("mqtt_acl", acl("allow", "all", "mine/#"));
+      Mqtt5BlockingClient watcher = MqttClient.builder().useMqttVersion5().identifier(unique("w"))
+          .serverHost("127.0.0.1").serverPort(strict.port()).buildBlocking();
+      watcher.connectWith().simpleAuth().password(utf8(token(mine))).applySimpleAuth().send();
+      watcher.subscribeWith().topicFilter("mine/#").qos(MqttQos.AT_LEAST_ONCE).send();
+
+      java.util.concurrent.CompletableFuture<com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext> gone =
+          new java.util.concurrent.CompletableFuture<>();
+      Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(unique("deny"))
+          .serverHost("127.0.0.1").serverPort(strict.port()).addDisconnectedListener(gone::complete)
+          .buildBlocking();
+      c.connectWith().simpleAuth().password(utf8(token(mine))).applySimpleAuth().send();
+      c.toAsync().publishWith().topic("other/x").qos(MqttQos.AT_LEAST_ONCE).send();
+      var cause = gone.get(10, TimeUnit.SECONDS).getCause();
+      assertThat(cause).isInstanceOf(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException.class);
+      assertThat(((com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException) cause).getMqttMessage()
+          .getReasonCode()).isEqualTo(com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
+          .NOT_AUTHORIZED);
+
+      try (var publishes = watcher.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+        Mqtt5BlockingClient expiring = MqttClient.builder().useMqttVersion5().identifier(unique("exp"))
+            .serverHost("127.0.0.1").serverPort(strict.port()).buildBlocking();
+        expiring.connectWith().simpleAuth().password(utf8(token(ISSUER_ID, "d", AUDIENCE, mine, 3)))
+            .applySimpleAuth().willPublish().topic("mine/will").payload(utf8("expired")).applyWillPublish().send();
+        var will = publishes.receive(30, TimeUnit.SECONDS);
+        assertThat(will).as("the will of the expired client").isPresent();
+        assertThat(will.get().getTopic().toString()).isEqualTo("mine/will");
+      }
+      watcher.disconnect();
+    }
+  }
+
+  @Test
   @DisplayName("IdP unreachable from the start: fail closed, CONNACK 0x88 (MQTT 3.1.1: return code 3)")
   void idpDown() throws Exception {
     assertThat(connectCode("down", null, token(Map.of()))).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
@@ -416,8 +534,9 @@ class IdentityProviderIT {
     Mqtt3BlockingClient c3 = MqttClient.builder().useMqttVersion3().identifier(unique("idp3"))
         .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
     c3.connectWith().simpleAuth().username("device").password(utf8(token)).applySimpleAuth().send();
-    assertThat(c3.subscribeWith().topicFilter("open/#").send().getReturnCodes())
-        .containsExactly(Mqtt3SubAckReturnCode.FAILURE);
+    assertThatThrownBy(() -> c3.subscribeWith().topicFilter("open/#").send())
+        .isInstanceOfSatisfying(com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException.class, e ->
+            assertThat(e.getMqttMessage().getReturnCodes()).containsExactly(Mqtt3SubAckReturnCode.FAILURE));
     c3.disconnect();
   }
 
