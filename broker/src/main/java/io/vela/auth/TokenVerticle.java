@@ -36,7 +36,8 @@ abstract class TokenVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(address(name), this::handle);
+    // local only: tokens never leave this node, even on a clustered event bus
+    consumer = vertx.eventBus().localConsumer(address(name), this::handle);
     return consumer.completion().compose(v -> init());
   }
 

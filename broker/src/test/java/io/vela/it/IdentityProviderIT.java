@@ -63,6 +63,7 @@ class IdentityProviderIT {
   static final String ISSUER_ID = "vela";
   static final String AUDIENCE = "mqtt-broker";
   static final String BEARER = "bearer";
+  static final String HMAC_SECRET = "a shared secret of at least thirty-two bytes";
 
   static MockOAuth2Server idp;
   static TestBroker broker;
@@ -84,7 +85,8 @@ class IdentityProviderIT {
     servedJwks.set(jwks("rot-a"));
     jwksProxy = vertx.createHttpServer().requestHandler(req -> {
       jwksRequests.computeIfAbsent(req.path(), p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-      JsonObject body = req.path().equals("/limited") ? jwks("rot-a") : servedJwks.get();
+      JsonObject body = req.path().equals("/limited") || req.path().equals("/periodic") ? jwks("rot-a")
+          : servedJwks.get();
       if (body == null) {
         req.response().setStatusCode(503).end();
       } else {
@@ -101,6 +103,7 @@ class IdentityProviderIT {
 
   static void configure(VelaConfig c, Path users, Path acl) {
     c.mqtt.allowAnonymous = false;
+    c.limits.authFailureBan.maxFailures = 10_000; // this class refuses many tokens from one address on purpose
     AuthProviderConfig files = new AuthProviderConfig();
     files.type = AuthProviderConfig.Type.FILE;
     files.file = users.toString();
@@ -137,6 +140,16 @@ class IdentityProviderIT {
     c.auth.providers.put("opaque", introspection);
     c.auth.providers.put("down", down);
     c.auth.providers.put("limited", limited);
+    AuthProviderConfig periodic = new AuthProviderConfig();
+    periodic.type = AuthProviderConfig.Type.JWT;
+    periodic.jwksUrl = "http://127.0.0.1:" + jwksProxy.actualPort() + "/periodic";
+    periodic.jwksRefreshSeconds = 1;
+    c.auth.providers.put("periodic", periodic);
+    AuthProviderConfig hmac = new AuthProviderConfig();
+    hmac.type = AuthProviderConfig.Type.JWT;
+    hmac.hmacSecret = HMAC_SECRET;
+    hmac.algorithms = List.of("HS256");
+    c.auth.providers.put("hmac", hmac);
     c.auth.chain = List.of("users", "idp");
     c.auth.acl.claim = "mqtt_acl";
     c.auth.acl.file = acl.toString();
@@ -146,6 +159,7 @@ class IdentityProviderIT {
     c.listeners.put("intro", listener("tcp", List.of("opaque")));
     c.listeners.put("down", listener("tcp", List.of("down")));
     c.listeners.put("limited", listener("tcp", List.of("limited")));
+    c.listeners.put("hmac", listener("tcp", List.of("hmac")));
     c.listeners.put("ws", listener("ws", null));
     c.auth.acl.noMatch = io.vela.config.AclConfig.Decision.DENY;
   }
@@ -395,19 +409,48 @@ class IdentityProviderIT {
   }
 
   @Test
-  @DisplayName("tokens naming unknown kids refetch the key set at most once per jwks-min-refetch-seconds (no DoS "
-      + "amplification) and are refused with 0x86")
+  @DisplayName("tokens naming unknown kids within jwks-min-refetch-seconds of the last key-set fetch cause no fetch "
+      + "(no DoS amplification) and are refused with 0x86; keyRotationAndIdpDown shows the refetch once allowed")
   void unknownKidRefetchIsRateLimited() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> jwksRequests.containsKey("/limited"));
     assertThat(connectCode("limited", null, token("rot-a", "d", AUDIENCE, Map.of(), 300)))
         .isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
     String[] parts = token("rot-a", "d", AUDIENCE, Map.of(), 300).split("\\.");
+    int before = jwksRequests.get("/limited").get();
     for (int i = 0; i < 5; i++) {
       String header = b64(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", "bogus-" + i).encode());
       assertThat(connectCode("limited", null, header + "." + parts[1] + "." + parts[2]))
           .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
     }
-    assertThat(jwksRequests.get("/limited").get()).as("key-set fetches: start + one refetch").isEqualTo(2);
+    assertThat(jwksRequests.get("/limited").get() - before)
+        .as("key-set fetches for 5 unknown kids within jwks-min-refetch-seconds of the last fetch").isZero();
+  }
+
+  @Test
+  @DisplayName("the key set is re-read every jwks-refresh-seconds (key rotation without a token naming a new kid)")
+  void periodicRefresh() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> jwksRequests.containsKey("/periodic")
+        && jwksRequests.get("/periodic").get() >= 3);
+  }
+
+  @Test
+  @DisplayName("HS256 as configured (hmac-secret): the right secret connects, a wrong one gets 0x86, and an RS256 "
+      + "IdP token gets 0x86 (algorithm not accepted there)")
+  void hmacProvider() throws Exception {
+    long exp = System.currentTimeMillis() / 1000 + 300;
+    String payload = b64(new JsonObject().put("sub", "svc").put("exp", exp).encode());
+    assertThat(connectCode("hmac", null, hs256(payload, HMAC_SECRET))).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+    assertThat(connectCode("hmac", null, hs256(payload, "another secret of at least thirty-two bytes!")))
+        .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+    assertThat(connectCode("hmac", null, token(Map.of()))).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+  }
+
+  static String hs256(String payload, String secret) throws Exception {
+    String signingInput = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode()) + "." + payload;
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return signingInput + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
@@ -489,6 +532,32 @@ class IdentityProviderIT {
         assertThat(will.get().getTopic().toString()).isEqualTo("mine/will");
       }
       watcher.disconnect();
+    }
+  }
+
+  @Test
+  @DisplayName("refused tokens feed the ban mechanism: after limits.auth-failure-ban.max-failures the address is "
+      + "banned and even a valid token is turned away at accept")
+  void badTokensFeedTheBan() throws Exception {
+    try (TestBroker banning = TestBroker.start(c -> {
+      configure(c, dir.resolve("users"), dir.resolve("acl"));
+      c.listeners.keySet().retainAll(List.of("tcp"));
+      c.limits.authFailureBan.maxFailures = 3;
+    })) {
+      String expired = token(ISSUER_ID, "d", AUDIENCE, Map.of(), -120);
+      for (int i = 0; i < 3; i++) {
+        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(unique("ban"))
+            .serverHost("127.0.0.1").serverPort(banning.port()).buildBlocking();
+        assertThatThrownBy(() -> c.connectWith().simpleAuth().password(utf8(expired)).applySimpleAuth().send())
+            .isInstanceOf(Mqtt5ConnAckException.class);
+      }
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> banning.broker().metrics().rejections("auth-failure-ban") == 1);
+      String valid = token(Map.of());
+      Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(unique("ban"))
+          .serverHost("127.0.0.1").serverPort(banning.port()).buildBlocking();
+      assertThatThrownBy(() -> c.connectWith().simpleAuth().password(utf8(valid)).applySimpleAuth().send())
+          .isNotInstanceOf(Mqtt5ConnAckException.class);
     }
   }
 
