@@ -67,10 +67,12 @@ final class AuthSetup {
         default -> throw new IllegalStateException("unknown provider type " + p.type);
       }
     }
-    for (ListenerConfig l : config.listeners.values()) {
+    for (Map.Entry<String, ListenerConfig> e : config.listeners.entrySet()) {
+      ListenerConfig l = e.getValue();
       List<String> names = l.authChain != null ? l.authChain : auth.chain;
       if (!names.isEmpty()) {
         registry.chain(l, chain(names, providers));
+        LOG.info("listener {}: authentication chain {}", e.getKey(), names);
       }
     }
     if (auth.chain.isEmpty() && !config.mqtt.allowAnonymous && !auth.providers.isEmpty()

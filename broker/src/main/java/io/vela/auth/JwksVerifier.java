@@ -92,8 +92,14 @@ final class JwksVerifier {
   private void attempt(String url, int n, String why, Promise<Void> done) {
     fetchJson(http, url).onSuccess(jwks -> {
       List<JsonObject> keys = usable(jwks);
+      Set<String> before = kids;
+      boolean hadKeys = haveKeys;
       rebuild(keys);
-      LOG.info("auth provider {}: {} key(s) loaded from {} ({})", name, keys.size(), url, why);
+      if (!hadKeys || !before.equals(kids)) {
+        LOG.info("auth provider {}: {} key(s) loaded from {} ({}), key ids {}", name, keys.size(), url, why, kids);
+      } else {
+        LOG.debug("auth provider {}: key set from {} unchanged ({})", name, url, why);
+      }
       done.complete();
     }).onFailure(e -> {
       if (n < config.fetchAttempts) {
