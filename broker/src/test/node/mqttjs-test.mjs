@@ -1,5 +1,6 @@
 // MQTT.js over WebSocket against a running Vela broker; driven by io.vela.it.MqttJsIT.
 // Usage: node mqttjs-test.mjs ws://127.0.0.1:PORT/mqtt
+// Env MQTT_USERNAME / MQTT_PASSWORD (optional): credentials for CONNECT, e.g. an access token as the password.
 // For MQTT 3.1.1 (protocolVersion 4) and 5: connect, subscribe, publish QoS 0/1/2 and get them back, publish a
 // large (compressible) payload, publish one message for a TCP subscriber (js/<v>/to-tcp), then print "READY <v>"
 // and wait for the message a TCP publisher sends to js/<v>/from-tcp. Prints "OK" and exits 0, or exits 1 saying why.
@@ -45,6 +46,8 @@ async function run(version) {
     clean: true,
     reconnectPeriod: 0,
     connectTimeout: STEP_MS,
+    ...(process.env.MQTT_USERNAME ? { username: process.env.MQTT_USERNAME } : {}),
+    ...(process.env.MQTT_PASSWORD ? { password: process.env.MQTT_PASSWORD } : {}),
   });
   client.on('error', (e) => fail(`v${version} client error: ${e.message}`));
   await within(new Promise((resolve) => client.once('connect', resolve)), `v${version} CONNACK`);

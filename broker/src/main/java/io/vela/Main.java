@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** The {@code vela} command: starts the broker. */
 @Command(name = "vela", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    subcommands = PasswdCommand.class,
     description = "Vela MQTT broker (MQTT 3.1, 3.1.1 and 5.0).",
     footer = {"", "Every config key can be overridden with an environment variable: VELA_ + the key path, levels "
         + "separated by __, dashes as _, e.g. VELA_MQTT__MAX_PACKET_SIZE=65536 or VELA_LISTENERS__TCP__PORT=1884."})

@@ -80,7 +80,12 @@ public final class VelaBroker {
 
   private Future<VelaBroker> deploy() {
     int instances = config.eventLoops > 0 ? config.eventLoops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    Future<?> chain = Future.succeededFuture();
+    Future<?> chain;
+    try {
+      chain = AuthSetup.start(vertx, config, registry, metrics, deployments::add);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e); // e.g. a users or ACL file that is missing or malformed
+    }
     for (Map.Entry<String, ListenerConfig> e : config.listeners.entrySet()) {
       String name = e.getKey();
       ListenerConfig l = e.getValue();

@@ -16,6 +16,14 @@ public final class Addresses {
    */
   public static final String TLS_RELOAD = "vela.tls.reload";
 
+  /**
+   * Prefix of the address of one token provider (auth.providers.NAME of type jwt or oidc): + NAME. Request: a
+   * JsonObject {token, username, clientId} at CONNECT / AUTH time (with auth.request-timeout-ms). Reply: {outcome
+   * (ALLOWED, BAD_CREDENTIALS, NOT_AUTHORIZED, NO_MATCH), detail, principal, claims, exp}; fails with 503 when the
+   * identity provider cannot be reached (the client gets 0x88).
+   */
+  public static final String AUTH_AUTHENTICATE_PREFIX = "vela.auth.authenticate.";
+
   private Addresses() {
   }
 }

@@ -36,6 +36,9 @@ import java.util.stream.Collectors;
  * <p>Environment naming: {@code VELA_} + the key path, levels separated by a double underscore, dashes written as
  * single underscores, any case: {@code mqtt.max-packet-size} is {@code VELA_MQTT__MAX_PACKET_SIZE}, the port of the
  * listener named tcp is {@code VELA_LISTENERS__TCP__PORT}. Values are read as YAML scalars.
+ *
+ * <p>A text value may also name variables as {@code ${NAME}} (see {@link EnvSubstitution}); a variable named that way
+ * is a value, never a key override, even when it starts with {@code VELA_}.
  */
 public final class ConfigLoader {
 
@@ -80,7 +83,8 @@ public final class ConfigLoader {
   public static VelaConfig parse(String yaml, String source, Map<String, String> env,
                                  List<BrokerExtension> extensions) {
     ObjectNode tree = readTree(yaml, source);
-    Map<String, String> origins = applyEnvironment(tree, env);
+    Set<String> referenced = EnvSubstitution.apply(tree, env, source);
+    Map<String, String> origins = applyEnvironment(tree, without(env, referenced));
     Map<String, JsonObject> sections = extensionSections(tree, source, origins, extensions);
     VelaConfig config = bind(tree, source, origins);
     ConfigValidator.validate(config, origins);
@@ -116,6 +120,16 @@ public final class ConfigLoader {
       }
     }
     return sections;
+  }
+
+  /** {@code env} less the variables the file references as ${NAME}: those are values, not key overrides. */
+  private static Map<String, String> without(Map<String, String> env, Set<String> names) {
+    if (names.isEmpty()) {
+      return env;
+    }
+    Map<String, String> rest = new HashMap<>(env);
+    rest.keySet().removeAll(names);
+    return rest;
   }
 
   private static ObjectNode readTree(String yaml, String source) {

@@ -100,6 +100,7 @@ final class ConfigValidator {
     }
     range(origins, "sys.interval-seconds", c.sys.intervalSeconds, 1, 86400);
     LimitsValidator.validate(c, origins);
+    AuthValidator.validate(c, origins);
     range(origins, "event-loops", c.eventLoops, 0, 1024);
     range(origins, "shutdown-timeout-seconds", c.shutdownTimeoutSeconds, 0, 3600);
   }

@@ -52,6 +52,9 @@ public final class ListenerConfig {
   /** Accept clients without a user name on this listener; null = mqtt.allow-anonymous. */
   public Boolean allowAnonymous;
 
+  /** Authentication providers (names under auth.providers) for this listener, in order; null = auth.chain. */
+  public java.util.List<String> authChain;
+
   /** The port to bind: the configured one, or the default of the listener type. */
   public int port() {
     return port != null ? port : defaultPort(type);

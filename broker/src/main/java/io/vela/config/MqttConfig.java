@@ -54,8 +54,11 @@ public final class MqttConfig {
   /** Whether retained messages are supported. */
   public boolean retainAvailable = true;
 
-  /** Accept clients without a user name (quick start). Real authentication arrives with the auth issue. */
-  public boolean allowAnonymous = true;
+  /**
+   * Accept clients that send neither user name nor password. Off by default; conf/vela.yaml (the quick start) turns it
+   * on. listeners.NAME.allow-anonymous overrides it per listener.
+   */
+  public boolean allowAnonymous = false;
 
   /** Shared subscriptions: on/off and how a group picks a member. */
   public SharedSubscriptionsConfig sharedSubscriptions = new SharedSubscriptionsConfig();

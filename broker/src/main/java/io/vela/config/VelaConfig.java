@@ -26,6 +26,9 @@ public final class VelaConfig {
   /** Client ids, user names, IP addresses and address blocks refused at connect. */
   public List<BanConfig> bans = new ArrayList<>();
 
+  /** Authentication providers and chain, ACLs, token expiry (docs/authentication.md). */
+  public AuthConfig auth = new AuthConfig();
+
   /** Event loops (and listener verticle instances); 0 = Vert.x default (2 x cores). */
   public int eventLoops = 0;
 
@@ -54,6 +57,7 @@ public final class VelaConfig {
     tcp.port = 0;
     c.listeners.put("tcp", tcp);
     c.sys.intervalSeconds = 1;
+    c.mqtt.allowAnonymous = true;
     return c;
   }
 }

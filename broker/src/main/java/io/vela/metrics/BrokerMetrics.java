@@ -25,6 +25,23 @@ public final class BrokerMetrics {
   /** Times a publisher was held back (not read from) because a subscriber could not keep up. */
   public final LongAdder publisherHoldBacks = new LongAdder();
 
+  /** ACL decisions (auth.acl): PUBLISH and SUBSCRIBE checks allowed and denied. */
+  public final LongAdder aclPublishAllowed = new LongAdder();
+  public final LongAdder aclPublishDenied = new LongAdder();
+  public final LongAdder aclSubscribeAllowed = new LongAdder();
+  public final LongAdder aclSubscribeDenied = new LongAdder();
+  /** Authentications by outcome: allowed, bad-credentials, not-authorized, error. */
+  private final ConcurrentHashMap<String, LongAdder> authentications = new ConcurrentHashMap<>();
+
+  public void authentication(String outcome) {
+    authentications.computeIfAbsent(outcome, r -> new LongAdder()).increment();
+  }
+
+  public long authentications(String outcome) {
+    LongAdder a = authentications.get(outcome);
+    return a == null ? 0 : a.sum();
+  }
+
   private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> rejections = new ConcurrentHashMap<>();

@@ -3,6 +3,11 @@ package io.vela.session;
 import io.vela.api.AuthExchange;
 import io.vela.api.AuthResult;
 import io.vela.api.AuthStep;
+import io.vela.api.Authenticator;
+import io.vela.api.ClientIdentity;
+import io.vela.api.Permissions;
+import io.vela.config.AclConfig;
+import io.vela.config.AuthConfig;
 import io.vela.api.Credentials;
 import io.vela.api.EnhancedAuthenticator;
 import io.vela.api.Message;
@@ -84,6 +89,11 @@ public final class ClientConnection implements PacketHandler {
   private PublishLimiter publishLimiter;
   private long throttleTimer = -1;
   private boolean throttleLogged;
+  /** What this connection may publish and subscribe to, computed at CONNECT / re-authentication. */
+  private Permissions permissions = Permissions.ALLOW_ALL;
+  /** When the credentials expire (token exp), or null. */
+  private java.time.Instant expiresAt;
+  private long expiryTimer = -1;
 
   /** A connection that did not come through a listener's admission control (tests). */
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
@@ -176,7 +186,10 @@ public final class ClientConnection implements PacketHandler {
         return;
       }
     }
-    if (enhancedAuth == null && !allowAnonymous() && username == null) {
+    Authenticator chain = registry.chainFor(listener);
+    // with a configured chain a client may present just a token (MQTT 5 allows a password without a user name)
+    boolean anonymous = username == null && (chain == null || c.password() == null);
+    if (enhancedAuth == null && !allowAnonymous() && anonymous) {
       refuse(c.version() == MqttVersion.V5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
           "anonymous connections are not allowed");
       registry.guard().authenticationFailed(admission);
@@ -192,7 +205,7 @@ public final class ClientConnection implements PacketHandler {
         }
         return;
       }
-      if (!mayPublish(w.topic())) {
+      if (!notReserved(w.topic())) {
         // the will would be published on the client's behalf: same rule as its PUBLISH packets
         refuse(ReasonCode.NOT_AUTHORIZED, "will topic " + w.topic() + " is reserved for the broker");
         return;
@@ -234,7 +247,13 @@ public final class ClientConnection implements PacketHandler {
     channel.pauseReading();
     Future<AuthResult> decision;
     try {
-      decision = registry.authenticator().authenticate(credentials);
+      if (chain == null) {
+        decision = registry.authenticator().authenticate(credentials);
+      } else if (anonymous) {
+        decision = Future.succeededFuture(AuthResult.ALLOWED); // allow-anonymous, nothing to check
+      } else {
+        decision = chain.authenticate(credentials);
+      }
     } catch (RuntimeException e) {
       decision = Future.failedFuture(e);
     }
@@ -276,12 +295,48 @@ public final class ClientConnection implements PacketHandler {
     }
     AuthResult result = ar.result();
     if (!result.allowed()) {
-      refuse(result.outcome() == AuthResult.Outcome.BAD_CREDENTIALS ? ReasonCode.BAD_USER_NAME_OR_PASSWORD
-          : ReasonCode.NOT_AUTHORIZED, result.detail() == null ? "authentication failed" : result.detail());
+      registry.metrics().authentication(result.outcome() == AuthResult.Outcome.NOT_AUTHORIZED ? "not-authorized"
+          : "bad-credentials");
+      refuse(result.outcome() == AuthResult.Outcome.NOT_AUTHORIZED ? ReasonCode.NOT_AUTHORIZED
+          : ReasonCode.BAD_USER_NAME_OR_PASSWORD, result.detail() == null ? "authentication failed" : result.detail());
+      registry.guard().authenticationFailed(admission);
+      return;
+    }
+    String problem = authorize(result);
+    if (problem != null) {
+      refuse(ReasonCode.NOT_AUTHORIZED, problem);
       registry.guard().authenticationFailed(admission);
       return;
     }
     registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
+  }
+
+  /**
+   * Computes and keeps this connection's permissions and expiry from an authentication result (at CONNECT and at
+   * re-authentication): the only place the authorizer runs, so PUBLISH and SUBSCRIBE never call out.
+   *
+   * @return why the client may not connect (malformed ACL claim, will topic denied), or null
+   */
+  private String authorize(AuthResult result) {
+    Permissions p;
+    try {
+      p = registry.authorizer().permissions(new ClientIdentity(clientId, credentials.username(),
+          result == null ? null : result.principal(), result == null ? null : result.claims(), listener.type));
+    } catch (RuntimeException e) {
+      registry.metrics().authentication("not-authorized");
+      return e.getMessage();
+    }
+    if (state != State.CONNECTED && will != null && !p.mayPublish(will.topic(), will.qos(), will.retain())) {
+      registry.metrics().authentication("not-authorized");
+      return "will topic " + will.topic() + " denied by the ACL";
+    }
+    registry.metrics().authentication("allowed");
+    permissions = p;
+    expiresAt = result == null ? null : result.expiresAt();
+    if (state == State.CONNECTED) {
+      scheduleExpiry();
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- MQTT 5 enhanced authentication (spec 4.12)
@@ -363,8 +418,19 @@ public final class ClientConnection implements PacketHandler {
       return;
     }
     authPhase = AuthPhase.NONE;
+    String problem = step.result() == null && reauthenticating ? null : authorize(step.result());
+    if (problem != null) {
+      if (reauthenticating) {
+        reauthenticationFailed(problem);
+      } else {
+        refuse(ReasonCode.NOT_AUTHORIZED, problem);
+      }
+      registry.guard().authenticationFailed(admission);
+      return;
+    }
     if (reauthenticating) {
-      LOG.debug("clientId={} re-authenticated with {}", clientId, method);
+      LOG.debug("clientId={} re-authenticated with {}{}", clientId, method, expiresAt == null ? ""
+          : ", credentials now expire at " + expiresAt);
       channel.auth(ReasonCode.SUCCESS, method, step.data());
       return;
     }
@@ -412,6 +478,47 @@ public final class ClientConnection implements PacketHandler {
         channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
     s.attach(this, present, connect);
     channel.resumeReading();
+    scheduleExpiry();
+  }
+
+  // ---------------------------------------------------------------- credential expiry
+
+  /** (Re)arms the timer that disconnects the client at its credentials' expiry + auth.expiry-grace-seconds. */
+  private void scheduleExpiry() {
+    if (expiryTimer >= 0) {
+      context().owner().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    if (expiresAt == null || state != State.CONNECTED) {
+      return;
+    }
+    long at = expiresAt.toEpochMilli() + registry.authConfig().expiryGraceSeconds * 1000L;
+    long delay = Math.max(1, at - System.currentTimeMillis());
+    expiryTimer = context().owner().setTimer(delay, id -> {
+      expiryTimer = -1;
+      credentialsExpired();
+    });
+  }
+
+  private void credentialsExpired() {
+    if (state != State.CONNECTED) {
+      return;
+    }
+    AuthConfig auth = registry.authConfig();
+    LOG.info("clientId={} address={} credentials expired at {} (grace {}s) and were not refreshed, disconnecting",
+        clientId, channel.remoteAddress(), expiresAt, auth.expiryGraceSeconds);
+    registry.metrics().reject("credentials-expired");
+    if (!auth.expiryPublishWill) {
+      will = null;
+    }
+    state = State.CLOSING;
+    if (v5()) {
+      ReasonCode reason = auth.expiryReasonCode == AuthConfig.ExpiryReason.NOT_AUTHORIZED ? ReasonCode.NOT_AUTHORIZED
+          : ReasonCode.MAXIMUM_CONNECT_TIME;
+      channel.disconnect(reason, connect.requestProblemInformation() ? "token expired" : null);
+    } else {
+      channel.close();
+    }
   }
 
   /** Sends an MQTT 5 client to the configured server (MQTT 5 4.11): CONNACK 0x9C or 0x9D with Server Reference. */
@@ -492,7 +599,11 @@ public final class ClientConnection implements PacketHandler {
       }
       return;
     }
-    boolean allowed = mayPublish(message.topic());
+    boolean allowed = notReserved(message.topic())
+        && permissions.mayPublish(message.topic(), qos, message.retain());
+    if (!allowed && aclDenied("PUBLISH to " + message.topic())) {
+      return;
+    }
     switch (qos) {
       case 0 -> {
         if (allowed) {
@@ -530,8 +641,30 @@ public final class ClientConnection implements PacketHandler {
   }
 
   /** Clients may not publish (nor leave a will) under $SYS, which the broker's own status topics use. */
-  private static boolean mayPublish(String topic) {
+  private static boolean notReserved(String topic) {
     return !topic.startsWith("$SYS");
+  }
+
+  /**
+   * An ACL said no. With auth.acl.deny-action disconnect the client is disconnected (MQTT 5 DISCONNECT 0x87, MQTT
+   * 3.x close); otherwise only the packet is refused (PUBACK / PUBREC / SUBACK 0x87, MQTT 3.x: PUBLISH dropped, SUBACK
+   * 0x80).
+   *
+   * @return true if the connection is being closed
+   */
+  private boolean aclDenied(String what) {
+    if (registry.authConfig().acl.denyAction != AclConfig.DenyAction.DISCONNECT) {
+      return false;
+    }
+    LOG.info("clientId={} address={} {} denied by the ACL, disconnecting (auth.acl.deny-action)", clientId,
+        channel.remoteAddress(), what);
+    state = State.CLOSING;
+    if (v5()) {
+      channel.disconnect(ReasonCode.NOT_AUTHORIZED, connect.requestProblemInformation() ? what + " denied" : null);
+    } else {
+      channel.close();
+    }
+    return true;
   }
 
   private ReasonCode ack(boolean allowed, int delivered) {
@@ -756,6 +889,13 @@ public final class ClientConnection implements PacketHandler {
       }
       SubscriptionOptions req = ts.options();
       int granted = Math.min(req.qos(), config.maxQos);
+      if (!permissions.maySubscribe(shared ? SharedFilter.parse(filter).filter() : filter, granted)) {
+        if (aclDenied("SUBSCRIBE to " + filter)) {
+          return;
+        }
+        reasons.add(ReasonCode.NOT_AUTHORIZED); // MQTT 3.x SUBACK: 0x80
+        continue;
+      }
       SubscriptionOptions opts = new SubscriptionOptions(granted, req.noLocal(), req.retainAsPublished(),
           req.retainHandling(), req.subscriptionId());
       boolean isNew = session.subscribe(filter, opts);
@@ -973,6 +1113,10 @@ public final class ClientConnection implements PacketHandler {
     State previous = state;
     state = State.CLOSED;
     cancelConnectTimer();
+    if (expiryTimer >= 0) {
+      context().owner().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
     admission.release();
     registry.untrack(this);
     if (session != null) {

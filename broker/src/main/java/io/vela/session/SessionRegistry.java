@@ -1,6 +1,9 @@
 package io.vela.session;
 
 import io.vela.api.Authenticator;
+import io.vela.api.Authorizer;
+import io.vela.config.AuthConfig;
+import io.vela.config.ListenerConfig;
 import io.vela.api.EnhancedAuthenticator;
 import io.vela.auth.ConnectionGuard;
 import io.vela.api.Message;
@@ -13,6 +16,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +40,9 @@ public final class SessionRegistry {
   private final ConnectionGuard guard;
   private volatile Authenticator authenticator = Authenticator.ALLOW_ALL;
   private final ConcurrentHashMap<String, EnhancedAuthenticator> enhancedAuthenticators = new ConcurrentHashMap<>();
+  private final Map<ListenerConfig, Authenticator> listenerChains = new java.util.IdentityHashMap<>();
+  private volatile Authorizer authorizer = Authorizer.ALLOW_ALL;
+  private volatile AuthConfig authConfig = new AuthConfig();
 
   /** With the default limits and no bans (tests). */
   public SessionRegistry(MqttConfig config, Dispatcher dispatcher, BrokerMetrics metrics) {
@@ -61,6 +68,41 @@ public final class SessionRegistry {
   /** Replaces the authenticator used for new connections. */
   public void authenticator(Authenticator authenticator) {
     this.authenticator = authenticator;
+  }
+
+  /**
+   * The configured authentication chain of a listener (auth.chain or listeners.NAME.auth-chain), or null when none
+   * is configured: then {@link #authenticator()} decides, and a user name is needed unless anonymous is allowed.
+   */
+  public Authenticator chainFor(ListenerConfig listener) {
+    synchronized (listenerChains) {
+      return listenerChains.get(listener);
+    }
+  }
+
+  /** Sets the authentication chain of a listener (composition root, before the listener starts). */
+  public void chain(ListenerConfig listener, Authenticator chain) {
+    synchronized (listenerChains) {
+      listenerChains.put(listener, chain);
+    }
+  }
+
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  /** Replaces the authorizer that computes each new connection's permissions. */
+  public void authorizer(Authorizer authorizer) {
+    this.authorizer = authorizer;
+  }
+
+  /** ACL deny action, token expiry handling (auth section of the configuration). */
+  public AuthConfig authConfig() {
+    return authConfig;
+  }
+
+  public void authConfig(AuthConfig authConfig) {
+    this.authConfig = authConfig;
   }
 
   /**

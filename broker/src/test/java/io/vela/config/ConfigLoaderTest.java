@@ -39,7 +39,7 @@ class ConfigLoaderTest {
     assertThat(c.mqtt.maxSessionExpirySeconds).isEqualTo(604800);
     assertThat(c.mqtt.maxQos).isEqualTo(2);
     assertThat(c.mqtt.retainAvailable).isTrue();
-    assertThat(c.mqtt.allowAnonymous).isTrue();
+    assertThat(c.mqtt.allowAnonymous).as("anonymous is off outside the quick-start conf/vela.yaml").isFalse();
     assertThat(c.sys.enabled).isTrue();
     assertThat(c.sys.intervalSeconds).isEqualTo(10);
     assertThat(c.eventLoops).isZero();
@@ -54,10 +54,44 @@ class ConfigLoaderTest {
     VelaConfig c = ConfigLoader.load(shipped, NO_ENV);
     VelaConfig defaults = ConfigLoader.parse("", "defaults", NO_ENV);
     assertThat(c.listeners.get("tcp")).usingRecursiveComparison().isEqualTo(defaults.listeners.get("tcp"));
-    assertThat(c.mqtt).usingRecursiveComparison().isEqualTo(defaults.mqtt);
+    assertThat(c.mqtt).usingRecursiveComparison().ignoringFields("allowAnonymous").isEqualTo(defaults.mqtt);
+    assertThat(c.mqtt.allowAnonymous).as("the quick start allows anonymous clients; the default does not").isTrue();
+    assertThat(c.auth).usingRecursiveComparison().isEqualTo(defaults.auth);
     assertThat(c.sys).usingRecursiveComparison().isEqualTo(defaults.sys);
     assertThat(c.eventLoops).isEqualTo(defaults.eventLoops);
     assertThat(c.shutdownTimeoutSeconds).isEqualTo(defaults.shutdownTimeoutSeconds);
+  }
+
+  @Test
+  @DisplayName("${NAME} in a value is the environment variable NAME, which is then no key override; unset = error")
+  void environmentSubstitution() {
+    String yaml = "auth:\n  providers:\n    idp:\n      type: oidc\n      issuer: ${VELA_OIDC_ISSUER}\n"
+        + "      audience: [\"${VELA_OIDC_AUDIENCE}\", \"x$${literal}\"]\n";
+    VelaConfig c = ConfigLoader.parse(yaml, "t.yaml", Map.of("VELA_OIDC_ISSUER", "https://idp.example/realms/r",
+        "VELA_OIDC_AUDIENCE", "mqtt"));
+    assertThat(c.auth.providers.get("idp").issuer).isEqualTo("https://idp.example/realms/r");
+    assertThat(c.auth.providers.get("idp").audience).containsExactly("mqtt", "x${literal}");
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t.yaml", Map.of("VELA_OIDC_ISSUER", "https://i.example")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.providers.idp.audience.0")
+        .hasMessageContaining("VELA_OIDC_AUDIENCE is not set");
+  }
+
+  @Test
+  @DisplayName("auth: a chain naming an unknown provider, a jwt provider without keys, alg none are refused by key")
+  void authValidation() {
+    assertThatThrownBy(() -> ConfigLoader.parse("auth:\n  chain: [nope]\n", "t", NO_ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'auth.chain'").hasMessageContaining("nope");
+    assertThatThrownBy(() -> ConfigLoader.parse("auth:\n  providers:\n    j:\n      type: jwt\n", "t", NO_ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.providers.j.jwks-url");
+    assertThatThrownBy(() -> ConfigLoader.parse("auth:\n  providers:\n    j:\n      type: jwt\n"
+        + "      jwks-url: http://x/jwks\n      algorithms: [none]\n", "t", NO_ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.providers.j.algorithms")
+        .hasMessageContaining("'none' never is");
+    assertThatThrownBy(() -> ConfigLoader.parse("auth:\n  providers:\n    o:\n      type: oidc\n"
+        + "      issuer: http://x/\n", "t", NO_ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.providers.o.audience");
+    assertThatThrownBy(() -> ConfigLoader.parse("listeners:\n  tcp:\n    auth-chain: [x]\n", "t", NO_ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("listeners.tcp.auth-chain");
   }
 
   @Test

@@ -63,6 +63,7 @@ class BrowserAndDeviceJarIT {
         + "      ca: " + deviceCaFile + "\n      client-auth: required\n"
         + "  ws:\n    type: ws\n    bind: 127.0.0.1\n    port: 0\n"
         + "  wss:\n    type: wss\n    bind: 127.0.0.1\n    port: 0\n" + tls
+        + "mqtt:\n  allow-anonymous: true\n"
         + "event-loops: 2\nsys:\n  enabled: false\n");
     ProcessBuilder pb = new ProcessBuilder(JAVA.toString(), "-Xmx256m", "-jar", JAR.toString(), "-c",
         config.toString());

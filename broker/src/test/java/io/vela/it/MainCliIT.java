@@ -104,6 +104,7 @@ class MainCliIT {
       + "exits 0 within the shutdown timeout")
   void startServeAndStopOnSigterm() throws Exception {
     process = start(config("listeners:\n  tcp:\n    bind: 127.0.0.1\n    port: 0\n"
+        + "mqtt:\n  allow-anonymous: true\n"
         + "event-loops: 2\nshutdown-timeout-seconds: " + SHUTDOWN_TIMEOUT_SECONDS + "\n"), Map.of());
     int port = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .until(() -> listenerPort(), p -> p > 0 || !process.isAlive());
@@ -127,6 +128,36 @@ class MainCliIT {
     assertThat(((Mqtt5DisconnectException) ctx.getCause()).getMqttMessage().getReasonCode())
         .isEqualTo(Mqtt5DisconnectReasonCode.SERVER_SHUTTING_DOWN);
     assertThat(stderr()).doesNotContain("Exception");
+  }
+
+  @Test
+  @DisplayName("vela passwd FILE USER reads the password from standard input (never the command line), writes a "
+      + "salted PBKDF2 hash, replaces the user on a second run and keeps the others; an empty password writes nothing")
+  void passwdWritesAndReplacesUsers() throws Exception {
+    Path users = dir.resolve("users");
+    assertThat(passwd(users, "alice", "first-secret\n")).isZero();
+    assertThat(passwd(users, "bob", "bobs-secret\n")).isZero();
+    assertThat(passwd(users, "alice", "second-secret\n")).isZero();
+    java.util.Map<String, String> read = io.vela.auth.UsersFile.read(users);
+    assertThat(read).containsOnlyKeys("alice", "bob");
+    assertThat(read.get("alice")).startsWith("$pbkdf2-sha256$10000$").doesNotContain("second-secret");
+    assertThat(io.vela.auth.PasswordHash.verify("second-secret".toCharArray(), read.get("alice"))).isTrue();
+    assertThat(io.vela.auth.PasswordHash.verify("first-secret".toCharArray(), read.get("alice"))).isFalse();
+    assertThat(passwd(users, "carol", "")).isEqualTo(2);
+    assertThat(io.vela.auth.UsersFile.read(users)).doesNotContainKey("carol");
+  }
+
+  private int passwd(Path users, String user, String stdin) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(JAVA.toString(), "-Xmx128m", "-jar", JAR.toString(), "passwd",
+        "--iterations", "10000", users.toString(), user);
+    pb.redirectOutput(dir.resolve("stdout.txt").toFile());
+    pb.redirectError(dir.resolve("stderr.txt").toFile());
+    Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("vela passwd exited").isTrue();
+    return p.exitValue();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -36,6 +36,7 @@ class SessionFlowTest {
   void setUp() {
     vertx = Vertx.vertx();
     config = new MqttConfig();
+    config.allowAnonymous = true; // these tests are about the flows, not authentication
     metrics = new BrokerMetrics();
     registry = new SessionRegistry(config, new Dispatcher(new SubscriptionTrie(), new RetainedStore()), metrics);
   }
