@@ -38,16 +38,27 @@ final class WriteBatcher extends ChannelInboundHandlerAdapter implements Runnabl
       return;
     }
     ctx.write(msg, ctx.voidPromise());
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
     if (!flushScheduled) {
       flushScheduled = true;
       ctx.executor().execute(this);
     }
   }
 
-  /** Writes and flushes {@code msg} now (with what is queued before it); completes when it was written. */
+  /**
+   * Writes {@code msg} like {@link #write} (flushed at the end of this turn, so whatever the caller does next on this
+   * event loop happens before the peer can see it); completes once it was written to the socket.
+   */
   Future<Void> writeAndFlush(Object msg) {
     Promise<Void> done = Promise.promise();
-    ChannelFuture f = ctx.writeAndFlush(msg);
+    if (!ctx.executor().inEventLoop()) {
+      ctx.executor().execute(() -> writeAndFlush(msg).onComplete(done));
+      return done.future();
+    }
+    ChannelFuture f = ctx.write(msg);
     f.addListener(r -> {
       if (r.isSuccess()) {
         done.tryComplete();
@@ -55,6 +66,7 @@ final class WriteBatcher extends ChannelInboundHandlerAdapter implements Runnabl
         done.tryFail(r.cause());
       }
     });
+    scheduleFlush();
     return done.future();
   }
 
