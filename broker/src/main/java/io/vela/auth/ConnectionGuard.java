@@ -199,6 +199,7 @@ public final class ConnectionGuard {
 
   /** A CONNECT from this admission failed authentication; enough of them from one address ban the address. */
   public void authenticationFailed(Admission admission) {
+    metrics.authFailures.increment();
     LimitsConfig.AuthFailureBan a = limits.authFailureBan;
     if (!a.enabled || admission.address == null) {
       return;

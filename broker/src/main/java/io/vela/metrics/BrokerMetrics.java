@@ -17,6 +17,8 @@ public final class BrokerMetrics {
   public final AtomicLong connectionsCurrent = new AtomicLong();
   public final LongAdder connectionsTotal = new LongAdder();
   public final LongAdder connectionsRefused = new LongAdder();
+  /** CONNECTs (and MQTT 5 re-authentications) refused by the authenticator. */
+  public final LongAdder authFailures = new LongAdder();
 
   public final LongAdder publishReceived = new LongAdder();
   public final LongAdder publishSent = new LongAdder();
