@@ -1,0 +1,59 @@
+package io.vela.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ConsoleConfigTest {
+
+  @Test
+  @DisplayName("defaults: on, 127.0.0.1:18083, no users, metrics public")
+  void defaults() {
+    ConsoleConfig c = ConsoleConfig.parse(new JsonObject());
+    assertThat(c.enabled).isTrue();
+    assertThat(c.bind).isEqualTo("127.0.0.1");
+    assertThat(c.port).isEqualTo(18083);
+    assertThat(c.users).isEmpty();
+    assertThat(c.metricsPublic).isTrue();
+    assertThat(ConsoleConfig.parse(null)).isNull();
+  }
+
+  @Test
+  @DisplayName("errors name the key")
+  void errorsNameTheKey() {
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("port", 70000)))
+        .hasMessageContaining("'admin.port'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("prot", 1)))
+        .hasMessageContaining("'admin.prot'").hasMessageContaining("unknown");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("users", new JsonArray()
+        .add(new JsonObject().put("username", "a").put("password-hash", "secret")))))
+        .hasMessageContaining("'admin.users.0.password-hash'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("users", new JsonArray()
+        .add(new JsonObject().put("username", "a").put("password-hash", AdminAccounts.hash("password-1"))
+            .put("role", "root")))))
+        .hasMessageContaining("'admin.users.0.role'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("api-keys", new JsonArray()
+        .add(new JsonObject().put("name", "k").put("sha256", "abc")))))
+        .hasMessageContaining("'admin.api-keys.0.sha256'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("tls", new JsonObject()
+        .put("cert-file", "a.pem")))).hasMessageContaining("'admin.tls.key-file'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("initial-password", "short")))
+        .hasMessageContaining("'admin.initial-password'");
+  }
+
+  @Test
+  @DisplayName("password hashes are PBKDF2 PHC strings that verify the password and nothing else")
+  void hashes() {
+    String hash = AdminAccounts.hash("s3cret-password");
+    assertThat(hash).startsWith("$pbkdf2$it=" + AdminAccounts.ITERATIONS + "$");
+    AdminAccounts accounts = new AdminAccounts(java.util.List.of(new ConsoleConfig.User("ops", hash, Role.ADMIN)),
+        java.util.List.of());
+    assertThat(accounts.login("ops", "s3cret-password")).isNotNull();
+    assertThat(accounts.login("ops", "s3cret-passwore")).isNull();
+    assertThat(accounts.login("nobody", "s3cret-password")).isNull();
+  }
+}
