@@ -82,6 +82,7 @@ public final class ConfigLoader {
     ObjectNode tree = readTree(yaml, source);
     Map<String, String> origins = applyEnvironment(tree, env);
     Map<String, JsonObject> sections = extensionSections(tree, source, origins, extensions);
+    Extensions.dropSectionsOfMissing(tree, extensions, source);
     VelaConfig config = bind(tree, source, origins);
     ConfigValidator.validate(config, origins);
     config.extensions.putAll(sections);

@@ -46,6 +46,25 @@ class ConsoleConfigTest {
   }
 
   @Test
+  @DisplayName("conf/vela.yaml turns the console on at 127.0.0.1:18083; a bad admin key stops the load naming it; "
+      + "VELA_ADMIN__INITIAL_PASSWORD sets the first password")
+  void shippedConfigAndLoader() {
+    io.vela.config.VelaConfig shipped = io.vela.config.ConfigLoader.load(java.nio.file.Path.of("..", "conf",
+        "vela.yaml"), java.util.Map.of());
+    ConsoleConfig c = ConsoleConfig.parse(shipped.extensions.get("admin"));
+    assertThat(c.enabled).isTrue();
+    assertThat(c.port).isEqualTo(18083);
+    assertThat(c.bind).isEqualTo("127.0.0.1");
+    assertThat(c.users).isEmpty();
+    assertThatThrownBy(() -> io.vela.config.ConfigLoader.parse("admin:\n  port: eighty\n", "test.yaml",
+        java.util.Map.of())).isInstanceOf(io.vela.config.ConfigException.class)
+        .hasMessageContaining("'admin.port'");
+    io.vela.config.VelaConfig env = io.vela.config.ConfigLoader.parse("admin: {}\n", "test.yaml",
+        java.util.Map.of("VELA_ADMIN__INITIAL_PASSWORD", "12345678"));
+    assertThat(ConsoleConfig.parse(env.extensions.get("admin")).initialPassword).isEqualTo("12345678");
+  }
+
+  @Test
   @DisplayName("password hashes are PBKDF2 PHC strings that verify the password and nothing else")
   void hashes() {
     String hash = AdminAccounts.hash("s3cret-password");
