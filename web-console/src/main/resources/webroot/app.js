@@ -31,6 +31,7 @@ async function start() {
 
 function loggedOut() {
   me = null;
+  api('GET', '/auth-methods').then(m => { $('oidc').hidden = !m.oidc; }).catch(() => {});
   clearInterval(timer);
   $('nav').hidden = true;
   $('logout').hidden = true;

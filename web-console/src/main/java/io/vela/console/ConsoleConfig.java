@@ -17,11 +17,18 @@ final class ConsoleConfig {
 
   static final String KEY = "admin";
   private static final Set<String> KEYS = Set.of("enabled", "bind", "port", "tls", "users", "api-keys",
-      "initial-password", "session-timeout-minutes", "metrics");
+      "initial-password", "session-timeout-minutes", "metrics", "oidc");
+  private static final Set<String> OIDC_KEYS = Set.of("issuer", "client-id", "client-secret", "public-url", "scopes",
+      "username-claim", "roles-claim", "admin-roles", "read-only-roles");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
   /** One admin user: the password as a PHC string ({@code $pbkdf2$it=...$salt$hash}). */
   record User(String username, String passwordHash, Role role) {
+  }
+
+  /** Console login through an OpenID Connect provider (authorization code + PKCE). */
+  record Oidc(String issuer, String clientId, String clientSecret, String publicUrl, List<String> scopes,
+              String usernameClaim, String rolesClaim, Set<String> adminRoles, Set<String> readOnlyRoles) {
   }
 
   /** One API key, stored as the SHA-256 (hex) of the key. */
@@ -40,6 +47,7 @@ final class ConsoleConfig {
   boolean metricsEnabled = true;
   boolean metricsPublic = true;
   boolean vertxMetrics = true;
+  Oidc oidc;
 
   /**
    * Reads and checks the section ({@code null}: the console is off).
@@ -74,6 +82,10 @@ final class ConsoleConfig {
       c.metricsEnabled = bool(m, "enabled", true, KEY + ".metrics");
       c.metricsPublic = bool(m, "public", true, KEY + ".metrics");
       c.vertxMetrics = bool(m, "vertx", true, KEY + ".metrics");
+    }
+    Object oidc = s.getValue("oidc");
+    if (oidc != null) {
+      c.oidc = oidc(object(oidc, KEY + ".oidc"));
     }
     Set<String> names = new HashSet<>();
     JsonArray users = array(s, "users");
@@ -110,6 +122,49 @@ final class ConsoleConfig {
       c.apiKeys.add(new ApiKey(name, sha, role(k, at)));
     }
     return c;
+  }
+
+  private static Oidc oidc(JsonObject o) {
+    String at = KEY + ".oidc";
+    unknown(o, OIDC_KEYS, at);
+    String issuer = required(o, "issuer", at);
+    if (!issuer.startsWith("https://") && !issuer.startsWith("http://")) {
+      throw bad(at + ".issuer", "expected an http(s) URL, got '" + issuer + "'");
+    }
+    String publicUrl = string(o, "public-url", null, at);
+    if (publicUrl != null && !publicUrl.startsWith("https://") && !publicUrl.startsWith("http://")) {
+      throw bad(at + ".public-url", "expected an http(s) URL, got '" + publicUrl + "'");
+    }
+    List<String> scopes = strings(o, "scopes", List.of("openid", "profile"), at);
+    if (!scopes.contains("openid")) {
+      throw bad(at + ".scopes", "must include openid");
+    }
+    Set<String> admins = new HashSet<>(strings(o, "admin-roles", List.of(), at));
+    Set<String> readers = new HashSet<>(strings(o, "read-only-roles", List.of(), at));
+    if (admins.isEmpty() && readers.isEmpty()) {
+      throw bad(at + ".admin-roles", "list at least one role in admin-roles or read-only-roles (no one could log in)");
+    }
+    return new Oidc(issuer, required(o, "client-id", at), string(o, "client-secret", null, at), publicUrl, scopes,
+        string(o, "username-claim", "preferred_username", at), string(o, "roles-claim", "roles", at), admins,
+        readers);
+  }
+
+  private static List<String> strings(JsonObject o, String key, List<String> dflt, String at) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw bad(at + "." + key, "expected a list of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object x : a) {
+      if (!(x instanceof String str) || str.isBlank()) {
+        throw bad(at + "." + key, "expected a list of strings");
+      }
+      out.add(str);
+    }
+    return out;
   }
 
   boolean tls() {

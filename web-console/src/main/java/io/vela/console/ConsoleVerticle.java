@@ -87,6 +87,15 @@ final class ConsoleVerticle extends VerticleBase {
     router.get(api + "/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .sendFile(OPENAPI));
     router.post(api + "/login").handler(security::login);
+    OidcLogin oidc = config.oidc == null ? null : new OidcLogin(vertx, config.oidc,
+        (config.tls() ? "https://" : "http://") + (config.bind.equals("0.0.0.0") ? "localhost" : config.bind) + ":"
+            + config.port);
+    router.get(api + "/auth-methods").handler(ctx -> Requests.json(ctx, 200, new JsonObject().put("password", true)
+        .put("oidc", oidc != null)));
+    if (oidc != null) {
+      router.get(OidcLogin.LOGIN).handler(oidc::login);
+      router.get(OidcLogin.CALLBACK).handler(oidc::callback);
+    }
     router.post(api + "/logout").handler(security::logout);
     router.route(api + "/*").handler(security::authorize);
     router.get(api + "/me").handler(security::me);

@@ -37,6 +37,11 @@ final class ConsoleBroker implements AutoCloseable {
   }
 
   static ConsoleBroker start() {
+    return start(port -> null);
+  }
+
+  /** @param oidc the admin.oidc section for the console's port, or null */
+  static ConsoleBroker start(java.util.function.IntFunction<JsonObject> oidc) {
     int port = freePort();
     VelaConfig config = VelaConfig.forTests();
     config.eventLoops = 2;
@@ -56,6 +61,10 @@ final class ConsoleBroker implements AutoCloseable {
             .add(new JsonObject().put("name", "ci").put("sha256", AdminAccounts.sha256(ADMIN_KEY)))
             .add(new JsonObject().put("name", "grafana").put("role", "read-only")
                 .put("sha256", AdminAccounts.sha256(READ_KEY)))));
+    JsonObject oidcSection = oidc.apply(port);
+    if (oidcSection != null) {
+      config.extensions.get("admin").put("oidc", oidcSection);
+    }
     try {
       return new ConsoleBroker(VelaBroker.start(config).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS), port);

@@ -43,6 +43,19 @@ class ConsoleConfigTest {
         .put("cert-file", "a.pem")))).hasMessageContaining("'admin.tls.key-file'");
     assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("initial-password", "short")))
         .hasMessageContaining("'admin.initial-password'");
+    JsonObject oidc = new JsonObject().put("issuer", "https://idp.example.org/realms/ops").put("client-id", "vela");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("oidc", oidc.copy())))
+        .hasMessageContaining("'admin.oidc.admin-roles'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("oidc", oidc.copy().put("issuer", "idp")
+        .put("admin-roles", new JsonArray().add("ops"))))).hasMessageContaining("'admin.oidc.issuer'");
+    assertThatThrownBy(() -> ConsoleConfig.parse(new JsonObject().put("oidc", oidc.copy()
+        .put("admin-roles", new JsonArray().add("ops")).put("scopes", new JsonArray().add("profile")))))
+        .hasMessageContaining("'admin.oidc.scopes'");
+    ConsoleConfig.Oidc ok = ConsoleConfig.parse(new JsonObject().put("oidc", oidc.copy()
+        .put("admin-roles", new JsonArray().add("ops")))).oidc;
+    assertThat(ok.scopes()).containsExactly("openid", "profile");
+    assertThat(ok.rolesClaim()).isEqualTo("roles");
+    assertThat(ok.usernameClaim()).isEqualTo("preferred_username");
   }
 
   @Test

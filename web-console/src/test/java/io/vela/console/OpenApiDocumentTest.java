@@ -26,6 +26,7 @@ class OpenApiDocumentTest {
 
   /** Routes mounted by ConsoleVerticle itself, outside ApiRoutes. */
   private static final Set<String> VERTICLE_ROUTES = Set.of("POST /login", "POST /logout", "GET /me",
+      "GET /auth-methods", "GET /oidc/login", "GET /oidc/callback",
       "GET /openapi.json");
 
   @Test
