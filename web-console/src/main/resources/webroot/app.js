@@ -86,7 +86,13 @@ async function overview() {
   last = { at: now, s, drops };
   const listeners = (await api('GET', '/listeners')).data;
   rows(document.querySelector('#listeners tbody'), listeners,
-    l => [l.name, l.type + (l.path ? ' ' + l.path : ''), `${l.bind}:${l.port}`, l.state]);
+    l => [l.name, l.type + (l.path ? ' ' + l.path : ''), `${l.bind}:${l.port}`, l.state, String(l.connections)]);
+  const shown = listeners.filter(l => l.state === 'running').slice(0, 4);
+  if (!charts.listeners || charts.listenerNames !== shown.map(l => l.name).join()) {
+    charts.listeners = new LineChart($('chart-listeners'), shown.map(l => l.name));
+    charts.listenerNames = shown.map(l => l.name).join();
+  }
+  charts.listeners.push(...shown.map(l => l.connections));
 }
 
 async function clients() {

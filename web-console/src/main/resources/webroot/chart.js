@@ -36,7 +36,7 @@ export class LineChart {
       line.setAttribute('class', 's' + i);
       this.svg.append(line);
       const legend = document.createElementNS(NS, 'text');
-      legend.setAttribute('x', W - 70 + i * 35);
+      legend.setAttribute('x', W - 35 * this.series.length + i * 35);
       legend.setAttribute('y', 8);
       legend.setAttribute('class', 'legend');
       legend.textContent = `${this.labels[i]} ${format(s.length ? s[s.length - 1] : 0)}`;

@@ -162,7 +162,7 @@ final class BrokerAdmin implements Admin {
       Integer port = boundPort.apply(name);
       out.add(new ListenerInfo(name, l.type, l.bind, port == null ? l.port() : port,
           !l.enabled ? "disabled" : port == null ? "starting" : "running", l.tls != null,
-          l.websocket == null ? null : l.websocket.path));
+          l.websocket == null ? null : l.websocket.path, registry.guard().openConnections(name)));
     });
     return out;
   }

@@ -121,6 +121,12 @@ public final class ConnectionGuard {
     return open.get();
   }
 
+  /** Open connections on one listener (sockets accepted and not yet closed). */
+  public int openConnections(String listener) {
+    AtomicInteger n = perListener.get(listener);
+    return n == null ? 0 : n.get();
+  }
+
   /** A socket was accepted on {@code listener} (at most {@code listenerMax} connections, 0 = no own limit). */
   public Admission admit(String listener, int listenerMax, String host) {
     InetAddress address = host == null ? null : BanConfig.parseAddress(stripZone(host));

@@ -80,6 +80,9 @@ final class BrokerMeters {
         Gauge.builder("vela.listener.up", admin, a -> up(a.listeners(), l.name()))
             .description("1 when the MQTT listener is bound").tags(Tags.of("listener", l.name(), "type", l.type()))
             .register(registry);
+        Gauge.builder("vela.listener.connections", admin, a -> connections(a.listeners(), l.name()))
+            .description("open network connections on the listener")
+            .tags(Tags.of("listener", l.name(), "type", l.type())).register(registry);
       }
     }
     for (ManagedComponent c : broker.components()) {
@@ -105,6 +108,15 @@ final class BrokerMeters {
     for (ListenerInfo l : all) {
       if (l.name().equals(name)) {
         return "running".equals(l.state()) ? 1 : 0;
+      }
+    }
+    return 0;
+  }
+
+  private static double connections(List<ListenerInfo> all, String name) {
+    for (ListenerInfo l : all) {
+      if (l.name().equals(name)) {
+        return l.connections();
       }
     }
     return 0;

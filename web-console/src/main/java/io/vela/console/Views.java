@@ -70,7 +70,8 @@ final class Views {
 
   static JsonObject listener(ListenerInfo l) {
     return new JsonObject().put("name", l.name()).put("type", l.type()).put("bind", l.bind()).put("port", l.port())
-        .put("state", l.state()).put("tls", l.tls()).put("path", l.path());
+        .put("state", l.state()).put("tls", l.tls()).put("path", l.path())
+        .put("connections", l.connections());
   }
 
   static JsonObject component(ManagedComponent c) {

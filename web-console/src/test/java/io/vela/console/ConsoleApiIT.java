@@ -306,6 +306,9 @@ class ConsoleApiIT {
     assertThat(ws.getString("type")).isEqualTo("ws");
     assertThat(ws.getInteger("port")).isEqualTo(broker.wsPort());
     assertThat(ws.getString("path")).isEqualTo("/mqtt");
+    connected(unique("api-listener"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> json(broker.get("/api/v1/listeners", ADMIN_KEY))
+        .getJsonArray("data").getJsonObject(0).getInteger("connections") >= 1);
 
     JsonObject info = json(broker.get("/api/v1/broker", ADMIN_KEY));
     assertThat(info.getString("name")).isEqualTo("vela");

@@ -82,6 +82,8 @@ class ConsoleMetricsIT {
         assertThat(after.get("vela_bytes_received_total"))
             .isGreaterThanOrEqualTo(before.get("vela_bytes_received_total") + n * 100);
         assertThat(after.get("vela_subscriptions")).isGreaterThanOrEqualTo(1);
+        assertThat(after.get("vela_listener_connections{listener=\"tcp\",type=\"tcp\"}"))
+            .isGreaterThanOrEqualTo(2);
       });
     } finally {
       sub.disconnect();
