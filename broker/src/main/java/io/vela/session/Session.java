@@ -369,7 +369,7 @@ public final class Session implements Subscriber {
 
   private void send(ClientChannel ch, Outbound out, boolean dup) {
     ch.publish(out.message, out.qos, dup, out.retain, out.packetId, out.subscriptionIds);
-    registry.metrics().publishSent.increment();
+    registry.metrics().sent(out.qos);
   }
 
   /** True (and counted as a drop) if the client's Maximum Packet Size does not allow sending it [MQTT-3.1.2-27]. */

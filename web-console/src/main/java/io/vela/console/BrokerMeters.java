@@ -51,8 +51,15 @@ final class BrokerMeters {
     counter("vela.connections.accepted", "MQTT connections accepted since start", s -> s.connectionsTotal());
     counter("vela.connections.refused", "CONNECTs refused since start", s -> s.connectionsRefused());
     counter("vela.auth.failures", "CONNECTs refused by authentication since start", s -> s.authFailures());
-    counter("vela.messages.received", "PUBLISH packets received from clients", s -> s.messagesIn());
-    counter("vela.messages.sent", "PUBLISH packets sent to clients", s -> s.messagesOut());
+    for (int qos = 0; qos <= 2; qos++) {
+      int q = qos;
+      FunctionCounter.builder("vela.messages.received", this, m -> m.stats.messagesInByQos()[q])
+          .description("PUBLISH packets received from clients, by QoS").tags("qos", String.valueOf(q))
+          .register(registry);
+      FunctionCounter.builder("vela.messages.sent", this, m -> m.stats.messagesOutByQos()[q])
+          .description("PUBLISH packets sent to clients, by QoS").tags("qos", String.valueOf(q))
+          .register(registry);
+    }
     counter("vela.bytes.received", "bytes received from clients (MQTT packets)", s -> s.bytesIn());
     counter("vela.bytes.sent", "bytes sent to clients (MQTT packets)", s -> s.bytesOut());
     counter("vela.publisher.holdbacks", "times a publisher was held back by a slow subscriber",

@@ -91,6 +91,10 @@ final class Views {
         .put("sessions", s.sessions()).put("subscriptions", s.subscriptions()).put("retained", s.retained())
         .put("connectionsTotal", s.connectionsTotal()).put("connectionsRefused", s.connectionsRefused())
         .put("authFailures", s.authFailures()).put("messagesIn", s.messagesIn()).put("messagesOut", s.messagesOut())
+        .put("messagesInByQos", new JsonArray().add(s.messagesInByQos()[0]).add(s.messagesInByQos()[1])
+            .add(s.messagesInByQos()[2]))
+        .put("messagesOutByQos", new JsonArray().add(s.messagesOutByQos()[0]).add(s.messagesOutByQos()[1])
+            .add(s.messagesOutByQos()[2]))
         .put("bytesIn", s.bytesIn()).put("bytesOut", s.bytesOut()).put("publisherHoldBacks", s.publisherHoldBacks())
         .put("drops", map(s.drops())).put("rejections", map(s.rejections()))
         .put("protocolErrors", map(s.protocolErrors()));

@@ -55,8 +55,9 @@ class ConsoleMetricsIT {
   @DisplayName("vela_* metrics move when clients connect and publish; Vert.x and JVM metrics are there too")
   void scrapeMoves() {
     Map<String, Double> before = scrape();
-    assertThat(before).containsKeys("vela_connections", "vela_messages_received_total", "vela_bytes_received_total",
-        "vela_messages_sent_total", "vela_auth_failures_total", "vela_queued_messages");
+    assertThat(before).containsKeys("vela_connections", "vela_messages_received_total{qos=\"1\"}",
+        "vela_bytes_received_total", "vela_messages_sent_total{qos=\"0\"}", "vela_auth_failures_total",
+        "vela_queued_messages");
     assertThat(before.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
     assertThat(before.keySet()).anyMatch(k -> k.startsWith("vela_listener_up{"));
 
@@ -75,10 +76,13 @@ class ConsoleMetricsIT {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         Map<String, Double> after = scrape();
         assertThat(after.get("vela_connections")).isEqualTo(before.get("vela_connections") + 2);
-        assertThat(after.get("vela_messages_received_total"))
-            .isGreaterThanOrEqualTo(before.get("vela_messages_received_total") + n);
-        assertThat(after.get("vela_messages_sent_total"))
-            .isGreaterThanOrEqualTo(before.get("vela_messages_sent_total") + n);
+        String q1 = "{qos=\"1\"}";
+        assertThat(after.get("vela_messages_received_total" + q1))
+            .isGreaterThanOrEqualTo(before.get("vela_messages_received_total" + q1) + n);
+        assertThat(after.get("vela_messages_sent_total" + q1))
+            .isGreaterThanOrEqualTo(before.get("vela_messages_sent_total" + q1) + n);
+        assertThat(after.get("vela_messages_received_total{qos=\"2\"}"))
+            .isEqualTo(before.get("vela_messages_received_total{qos=\"2\"}"));
         assertThat(after.get("vela_bytes_received_total"))
             .isGreaterThanOrEqualTo(before.get("vela_bytes_received_total") + n * 100);
         assertThat(after.get("vela_subscriptions")).isGreaterThanOrEqualTo(1);
