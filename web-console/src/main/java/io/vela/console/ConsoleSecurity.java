@@ -27,10 +27,12 @@ final class ConsoleSecurity {
 
   private final Vertx vertx;
   private final AdminAccounts accounts;
+  private final LoginThrottle throttle;
 
-  ConsoleSecurity(Vertx vertx, AdminAccounts accounts) {
+  ConsoleSecurity(Vertx vertx, AdminAccounts accounts, LoginThrottle throttle) {
     this.vertx = vertx;
     this.accounts = accounts;
+    this.throttle = throttle;
   }
 
   static Principal principal(RoutingContext ctx) {
@@ -43,6 +45,12 @@ final class ConsoleSecurity {
     String username = Requests.requiredString(body, "username");
     String password = Requests.requiredString(body, "password");
     String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+    long wait = throttle.retryAfterMillis(address);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000));
+      throw new Problem(429, "Too many requests", "too many failed logins from this address; try again in "
+          + (wait + 999) / 1000 + " s", null);
+    }
     vertx.executeBlocking(() -> accounts.login(username, password), false).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -50,10 +58,12 @@ final class ConsoleSecurity {
       }
       ConsoleConfig.User user = ar.result();
       if (user == null) {
+        throttle.failed(address);
         LOG.warn("admin console: failed login for username={} address={}", username, address);
         ctx.fail(new Problem(401, "Unauthorized", "wrong user name or password", null));
         return;
       }
+      throttle.succeeded(address);
       Session session = ctx.session();
       session.regenerateId();
       String csrf = AdminAccounts.randomSecret();

@@ -39,6 +39,7 @@ final class ConsoleVerticle extends VerticleBase {
   private final ConsoleConfig config;
   private final AdminAccounts accounts;
   private final PrometheusMeterRegistry registry;
+  private final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
   private HttpServer server;
   private BrokerMeters meters;
 
@@ -67,14 +68,14 @@ final class ConsoleVerticle extends VerticleBase {
     health(router);
     if (config.metricsEnabled && registry != null) {
       meters = new BrokerMeters(registry, broker);
-      ConsoleSecurity metricsAuth = new ConsoleSecurity(vertx, accounts);
+      ConsoleSecurity metricsAuth = new ConsoleSecurity(vertx, accounts, throttle);
       var route = router.get("/metrics");
       if (!config.metricsPublic) {
         route.handler(metricsAuth::authorize);
       }
       route.handler(this::metrics);
     }
-    ConsoleSecurity security = new ConsoleSecurity(vertx, accounts);
+    ConsoleSecurity security = new ConsoleSecurity(vertx, accounts, throttle);
     SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx))
         .setSessionCookieName("vela-console")
         .setCookieSameSite(CookieSameSite.STRICT)
