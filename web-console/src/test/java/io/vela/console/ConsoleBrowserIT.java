@@ -49,6 +49,8 @@ class ConsoleBrowserIT {
 
   @BeforeAll
   static void start() {
+    assertThat(CHROMIUM).as("Debian's Chromium is needed: apt-get install chromium (bin/test installs it as root)")
+        .isExecutable();
     broker = ConsoleBroker.start();
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -119,6 +121,31 @@ class ConsoleBrowserIT {
       assertThat(p.locator("#login-error")).hasText("wrong user name or password", timeout());
       assertThat(p.locator("#nav")).isHidden();
     } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  @DisplayName("a read-only user sees clients but no buttons that change anything")
+  void readOnlyUser() {
+    BrowserContext other = browser.newContext();
+    other.setDefaultTimeout(TIMEOUT_MS);
+    Mqtt5BlockingClient client = mqtt("browser-ro-" + UUID.randomUUID().toString().substring(0, 8));
+    try {
+      Page p = other.newPage();
+      p.navigate(broker.base() + "/#clients");
+      p.locator("#login-form input[name=username]").fill("viewer");
+      p.locator("#login-form input[name=password]").fill(ConsoleBroker.VIEWER_PASSWORD);
+      p.locator("#login-form button[type=submit]").click();
+      assertThat(p.locator("#who")).hasText("viewer (read-only)", timeout());
+      Locator row = p.locator("#client-table tr[data-client-id='" + client.getConfig().getClientIdentifier()
+          .map(Object::toString).orElseThrow() + "']");
+      assertThat(row).isVisible(visible());
+      assertThat(row.locator("button")).hasCount(0);
+      p.locator("#nav a[href='#bans']").click();
+      assertThat(p.locator("#ban-form")).isHidden();
+    } finally {
+      client.disconnect();
       other.close();
     }
   }
