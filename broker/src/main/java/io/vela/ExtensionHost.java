@@ -5,6 +5,7 @@ import io.vela.api.BrokerExtension;
 import io.vela.api.ManagedComponent;
 import io.vela.api.Message;
 import io.vela.api.Subscriber;
+import io.vela.api.admin.Admin;
 import io.vela.api.SubscriptionOptions;
 import io.vela.config.Extensions;
 import io.vela.protocol.SharedFilter;
@@ -36,6 +37,7 @@ final class ExtensionHost implements BrokerContext {
   private final Map<String, ManagedComponent> components = new ConcurrentHashMap<>();
   private final List<String> order = new ArrayList<>();
   private final List<BrokerExtension> started = new ArrayList<>();
+  private volatile Admin admin;
 
   ExtensionHost(Vertx vertx, SessionRegistry registry) {
     this.vertx = vertx;
@@ -78,6 +80,16 @@ final class ExtensionHost implements BrokerContext {
       }));
     }
     return chain;
+  }
+
+  /** Sets what {@link #admin()} returns (once, before the extensions start). */
+  void admin(Admin admin) {
+    this.admin = admin;
+  }
+
+  @Override
+  public Admin admin() {
+    return admin;
   }
 
   @Override

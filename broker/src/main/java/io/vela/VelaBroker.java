@@ -44,10 +44,11 @@ public final class VelaBroker {
   private final BrokerMetrics metrics = new BrokerMetrics();
   private final SessionRegistry registry;
   private final AtomicBoolean accepting = new AtomicBoolean(true);
-  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, Integer> ports = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, TlsReloader> tlsReloaders = new LinkedHashMap<>();
   private final ExtensionHost extensions;
+  private volatile boolean started;
 
   private VelaBroker(VelaConfig config, Vertx vertx, boolean ownsVertx) {
     this.config = config;
@@ -58,6 +59,7 @@ public final class VelaBroker {
     this.registry = new SessionRegistry(config.mqtt, dispatcher, metrics,
         new ConnectionGuard(config.limits, config.bans, metrics));
     this.extensions = new ExtensionHost(vertx, registry);
+    this.extensions.admin(new BrokerAdmin(registry, config.listeners, ports::get, () -> started));
   }
 
   /** Starts a broker on its own Vert.x instance. */
@@ -66,6 +68,9 @@ public final class VelaBroker {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     if (config.eventLoops > 0) {
       options.setEventLoopPoolSize(config.eventLoops);
+    }
+    for (io.vela.api.BrokerExtension e : io.vela.config.Extensions.installed()) {
+      e.configureVertx(options, config.extensions.get(e.configKey()));
     }
     Vertx vertx = Vertx.vertx(options);
     if (vertx.isNativeTransportEnabled()) {
@@ -128,7 +133,10 @@ public final class VelaBroker {
           .onSuccess(deployments::add));
     }
     chain = chain.compose(v -> extensions.start(config.extensions));
-    return chain.map(v -> this);
+    return chain.map(v -> {
+      started = true;
+      return this;
+    });
   }
 
   /** One instance of the verticle serving a listener of this type (types are validated with the config). */
@@ -199,6 +207,7 @@ public final class VelaBroker {
    * writes are flushed, then stop the listeners and Vert.x. Gives up waiting after the configured timeout.
    */
   public Future<Void> stop() {
+    started = false;
     accepting.set(false);
     tlsReloaders.values().forEach(TlsReloader::stop);
     Duration timeout = Duration.ofSeconds(config.shutdownTimeoutSeconds);

@@ -1,5 +1,6 @@
 package io.vela.api;
 
+import io.vela.api.admin.Admin;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -41,4 +42,9 @@ public interface BrokerContext {
 
   /** Every registered component, in registration order. */
   List<ManagedComponent> components();
+
+  /** Operator queries and commands (clients, sessions, retained messages, bans, listeners, stats). */
+  default Admin admin() {
+    throw new UnsupportedOperationException("this broker context has no admin interface");
+  }
 }

@@ -1,6 +1,7 @@
 package io.vela.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -23,6 +24,14 @@ public interface BrokerExtension {
    * {@link #configKey()} (e.g. {@code "config key 'admin.port': expected a whole number"}).
    */
   default void validate(JsonObject section) {
+  }
+
+  /**
+   * Adjusts the options of the broker's Vert.x instance before it is created (e.g. to turn on Vert.x metrics), with
+   * the {@link #validate validated} section ({@code null} when the config has none). Called once, on the thread that
+   * starts the broker, only when the broker creates its own Vert.x; must not block.
+   */
+  default void configureVertx(VertxOptions options, JsonObject section) {
   }
 
   /**

@@ -121,6 +121,12 @@ public final class ConnectionGuard {
     return open.get();
   }
 
+  /** Open connections on one listener (sockets accepted and not yet closed). */
+  public int openConnections(String listener) {
+    AtomicInteger n = perListener.get(listener);
+    return n == null ? 0 : n.get();
+  }
+
   /** A socket was accepted on {@code listener} (at most {@code listenerMax} connections, 0 = no own limit). */
   public Admission admit(String listener, int listenerMax, String host) {
     InetAddress address = host == null ? null : BanConfig.parseAddress(stripZone(host));
@@ -199,6 +205,7 @@ public final class ConnectionGuard {
 
   /** A CONNECT from this admission failed authentication; enough of them from one address ban the address. */
   public void authenticationFailed(Admission admission) {
+    metrics.authFailures.increment();
     LimitsConfig.AuthFailureBan a = limits.authFailureBan;
     if (!a.enabled || admission.address == null) {
       return;

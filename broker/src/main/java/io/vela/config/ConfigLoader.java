@@ -86,6 +86,7 @@ public final class ConfigLoader {
     Set<String> referenced = EnvSubstitution.apply(tree, env, source);
     Map<String, String> origins = applyEnvironment(tree, without(env, referenced));
     Map<String, JsonObject> sections = extensionSections(tree, source, origins, extensions);
+    Extensions.dropSectionsOfMissing(tree, extensions, source);
     VelaConfig config = bind(tree, source, origins);
     ConfigValidator.validate(config, origins);
     config.extensions.putAll(sections);

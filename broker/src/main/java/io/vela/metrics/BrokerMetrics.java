@@ -17,11 +17,37 @@ public final class BrokerMetrics {
   public final AtomicLong connectionsCurrent = new AtomicLong();
   public final LongAdder connectionsTotal = new LongAdder();
   public final LongAdder connectionsRefused = new LongAdder();
+  /** CONNECTs (and MQTT 5 re-authentications) refused by the authenticator. */
+  public final LongAdder authFailures = new LongAdder();
 
   public final LongAdder publishReceived = new LongAdder();
   public final LongAdder publishSent = new LongAdder();
   public final LongAdder bytesReceived = new LongAdder();
   public final LongAdder bytesSent = new LongAdder();
+  /** PUBLISH packets received / sent by QoS (index 0, 1, 2); their sums are publishReceived / publishSent. */
+  private final LongAdder[] receivedByQos = {new LongAdder(), new LongAdder(), new LongAdder()};
+  private final LongAdder[] sentByQos = {new LongAdder(), new LongAdder(), new LongAdder()};
+
+  /** Counts one PUBLISH received from a client. */
+  public void received(int qos) {
+    publishReceived.increment();
+    receivedByQos[qos].increment();
+  }
+
+  /** Counts one PUBLISH sent to a client. */
+  public void sent(int qos) {
+    publishSent.increment();
+    sentByQos[qos].increment();
+  }
+
+  public long receivedByQos(int qos) {
+    return receivedByQos[qos].sum();
+  }
+
+  public long sentByQos(int qos) {
+    return sentByQos[qos].sum();
+  }
+
   /** Times a publisher was held back (not read from) because a subscriber could not keep up. */
   public final LongAdder publisherHoldBacks = new LongAdder();
 

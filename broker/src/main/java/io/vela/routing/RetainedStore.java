@@ -51,6 +51,18 @@ public final class RetainedStore {
     return false;
   }
 
+  /** Every retained message, $-topics included, expired ones dropped (for the admin API). */
+  public List<Message> all() {
+    long now = System.nanoTime();
+    List<Message> out = new ArrayList<>();
+    for (Message m : byTopic.values()) {
+      if (!expired(m, now)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   public Message get(String topic) {
     return byTopic.get(topic);
   }

@@ -561,7 +561,7 @@ public final class ClientConnection implements PacketHandler {
       return;
     }
     Message message = received.withPublisherId(clientId);
-    registry.metrics().publishReceived.increment();
+    registry.metrics().received(message.qos());
     if (malformedText("topic name", message.topic())) {
       return;
     }

@@ -3,6 +3,8 @@ package io.vela.session;
 import io.vela.api.Message;
 import io.vela.api.ShareGroup;
 import io.vela.api.Subscriber;
+import io.vela.api.admin.ClientInfo;
+import io.vela.api.admin.SubscriptionInfo;
 import io.vela.api.SubscriptionOptions;
 import io.vela.config.MqttConfig;
 import io.vela.protocol.ClientChannel;
@@ -66,6 +68,10 @@ public final class Session implements Subscriber {
   /** System.nanoTime() when the queue of a connected session passed its high mark; 0 when not congested. */
   private volatile long congestedSince;
   private final List<Runnable> drainWaiters = new ArrayList<>();
+  /** The CONNECT, address and time of the last connection that attached (for the admin API). */
+  private Connect lastConnect;
+  private String lastRemoteAddress;
+  private long attachedAtMillis;
 
   /** One outbound message for this session: the shared message plus per-session delivery parameters. */
   static final class Outbound {
@@ -363,7 +369,7 @@ public final class Session implements Subscriber {
 
   private void send(ClientChannel ch, Outbound out, boolean dup) {
     ch.publish(out.message, out.qos, dup, out.retain, out.packetId, out.subscriptionIds);
-    registry.metrics().publishSent.increment();
+    registry.metrics().sent(out.qos);
   }
 
   /** True (and counted as a drop) if the client's Maximum Packet Size does not allow sending it [MQTT-3.1.2-27]. */
@@ -523,6 +529,9 @@ public final class Session implements Subscriber {
   void attach(ClientConnection conn, boolean resumed, Connect connect) {
     this.connection = conn;
     this.online = true;
+    this.lastConnect = connect;
+    this.lastRemoteAddress = conn.channel().remoteAddress();
+    this.attachedAtMillis = System.currentTimeMillis();
     this.inflightLimit = Math.max(1, Math.min(config.maxInflight, connect.receiveMaximum()));
     awaitingResend = 0;
     if (resumed) {
@@ -670,6 +679,19 @@ public final class Session implements Subscriber {
     }
     connection.kick();
     return true;
+  }
+
+  /** A snapshot for the admin API; call on {@link #context()}. */
+  ClientInfo describe() {
+    List<SubscriptionInfo> subs = new ArrayList<>(subscriptions.size());
+    subscriptions.forEach((filter, o) -> subs.add(new SubscriptionInfo(clientId, filter, o.qos(), o.noLocal(),
+        o.retainAsPublished(), o.retainHandling())));
+    subs.sort(java.util.Comparator.comparing(SubscriptionInfo::filter));
+    Connect c = lastConnect;
+    return new ClientInfo(clientId, connection != null, c == null ? null : c.username(), lastRemoteAddress,
+        c == null ? null : c.version().label(), c == null ? 0 : c.keepAliveSeconds(),
+        c != null && c.cleanStart(), attachedAtMillis, expirySeconds, queue.size() + backlog.size(), inflight.size(),
+        subs);
   }
 
   /** Ends the session: subscriptions removed, queue dropped, a pending will published. */

@@ -7,6 +7,7 @@ import io.vela.config.ListenerConfig;
 import io.vela.api.EnhancedAuthenticator;
 import io.vela.auth.ConnectionGuard;
 import io.vela.api.Message;
+import io.vela.api.admin.ClientInfo;
 import io.vela.config.LimitsConfig;
 import io.vela.config.MqttConfig;
 import io.vela.metrics.BrokerMetrics;
@@ -15,11 +16,13 @@ import io.vela.routing.Dispatcher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,6 +214,53 @@ public final class SessionRegistry {
       return Future.succeededFuture(false);
     }
     return Contexts.onContext(s.context(), s::kick);
+  }
+
+  /** Snapshots of every session (connected and offline), each taken on its own context, sorted by client id. */
+  public Future<List<ClientInfo>> describeAll() {
+    List<Future<ClientInfo>> all = new ArrayList<>();
+    for (Session s : sessions.values()) {
+      all.add(Contexts.onContext(s.context(), s::describe));
+    }
+    return Future.join(all).map(cf -> {
+      List<ClientInfo> out = new ArrayList<>(all.size());
+      for (Future<ClientInfo> f : all) {
+        if (f.succeeded() && f.result() != null) {
+          out.add(f.result());
+        }
+      }
+      out.sort(Comparator.comparing(ClientInfo::clientId));
+      return out;
+    }).recover(e -> Future.succeededFuture(List.of()));
+  }
+
+  /** A snapshot of the session of this client id, or null when there is none. */
+  public Future<ClientInfo> describe(String clientId) {
+    Session s = sessions.get(clientId);
+    return s == null ? Future.succeededFuture() : Contexts.onContext(s.context(), s::describe);
+  }
+
+  /**
+   * Ends the session of this client id (admin action): the client is disconnected first if connected, then its
+   * subscriptions and queued messages are dropped. Sequenced with CONNECTs for the same id.
+   *
+   * @return true if there was a session
+   */
+  public Future<Boolean> deleteSession(String clientId) {
+    AtomicBoolean existed = new AtomicBoolean();
+    return sequencer.submit(clientId, () -> {
+      Session s = sessions.get(clientId);
+      if (s == null) {
+        return Future.succeededFuture();
+      }
+      return Contexts.onContext(s.context(), () -> {
+        s.kick();
+        s.destroy();
+        removeSession(s);
+        existed.set(true);
+        return null;
+      });
+    }).map(v -> existed.get());
   }
 
   void removeSession(Session s) {
