@@ -60,13 +60,13 @@ abstract class BrowserConformanceSuite {
     broker = BrokerFixture.start(ca, this::configureBroker);
     pages = PageServer.start();
     browser = Browsers.launch(engine(), EngineSource.fromSystemProperty(), ca);
-    Matrix.engine(new Matrix.EngineInfo(engine(), browser.version(), browser.driver(), trustNote()));
+    Matrix.RUN.engine(new Matrix.EngineInfo(engine(), browser.version(), browser.driver(), trustNote()));
   }
 
   @AfterAll
   void stopAll() throws Exception {
     try (AutoCloseable b = browser; AutoCloseable p = pages; AutoCloseable k = broker) {
-      Matrix.write();
+      Matrix.RUN.write();
     }
   }
 
@@ -97,7 +97,7 @@ abstract class BrowserConformanceSuite {
       cell = new Cell(engine(), client, scenario, Cell.Status.FAIL, (System.nanoTime() - started) / 1_000_000,
           String.valueOf(e.getMessage()), Map.of());
     }
-    Matrix.record(cell);
+    Matrix.RUN.record(cell);
     assertThat(cell.status()).as("%s %s %s: %s", engine().label(), client, scenario, cell.detail())
         .isIn(Cell.Status.PASS, Cell.Status.NOT_APPLICABLE);
   }
@@ -107,7 +107,7 @@ abstract class BrowserConformanceSuite {
       ObjectNode params = JSON.createObjectNode().put("run", run)
           .put("prefix", "bt/" + run + "/" + engine().name().toLowerCase() + "/" + client.id() + "/" + scenario.id())
           .put("ws", broker.wsUrl()).put("wss", broker.wssUrl()).put("keepalive", BACKGROUND_KEEPALIVE_SECONDS)
-          .put("canHidePages", engine().canHidePages());
+          .put("canHidePages", browser.canHidePages());
       tab.evaluate("vela.start(" + JSON.writeValueAsString(client.id()) + ", "
           + JSON.writeValueAsString(scenario.id()) + ", " + params + ")");
       return switch (scenario.javaPart()) {

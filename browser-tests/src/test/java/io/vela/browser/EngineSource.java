@@ -10,8 +10,8 @@ import java.util.Locale;
  *       {@code /usr/bin/firefox-esr} through Playwright over WebDriver BiDi, and WebKitGTK's {@code WebKitWebDriver}
  *       (W3C WebDriver) under a private Xvfb.</li>
  *   <li>{@link #PLAYWRIGHT}: Playwright's own Chromium, Firefox and WebKit builds, installed beforehand with
- *       {@code mvn exec:java -e -D exec.mainClass=com.microsoft.playwright.CLI -D exec.args="install"} or
- *       {@code npx playwright@1.62.0 install}; all three engines then run through Playwright.</li>
+ *       {@code npx playwright@1.62.0 install chromium firefox webkit} (the same release as the Java driver); all three
+ *       engines then run through Playwright.</li>
  * </ul>
  */
 public enum EngineSource {

@@ -28,48 +28,51 @@ public final class Matrix {
   private static final Path MARKDOWN = Path.of("target", "browser-matrix.md");
   private static final Path JSON = Path.of("target", "browser-matrix.json");
 
-  private static final List<Cell> CELLS = new ArrayList<>();
-  private static final Map<Engine, EngineInfo> ENGINES = new EnumMap<>(Engine.class);
-  private static final Instant STARTED = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  /** The matrix of this test run. */
+  public static final Matrix RUN = new Matrix();
+
+  private final List<Cell> cells = new ArrayList<>();
+  private final Map<Engine, EngineInfo> engines = new EnumMap<>(Engine.class);
+  private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   /** What ran as an engine. */
   public record EngineInfo(Engine engine, String version, String driver, String notes) {
   }
 
-  private Matrix() {
+  Matrix() {
   }
 
-  public static synchronized void engine(EngineInfo info) {
-    ENGINES.put(info.engine(), info);
+  public synchronized void engine(EngineInfo info) {
+    engines.put(info.engine(), info);
   }
 
-  public static synchronized void record(Cell cell) {
-    CELLS.removeIf(c -> c.engine() == cell.engine() && c.client() == cell.client()
+  public synchronized void record(Cell cell) {
+    cells.removeIf(c -> c.engine() == cell.engine() && c.client() == cell.client()
         && c.scenario() == cell.scenario());
-    CELLS.add(cell);
+    cells.add(cell);
   }
 
-  public static synchronized void write() throws IOException {
+  public synchronized void write() throws IOException {
     Files.createDirectories(MARKDOWN.getParent());
     Files.writeString(MARKDOWN, markdown());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(JSON.toFile(), json());
   }
 
-  private static Cell cell(Engine e, WebClient c, Scenario s) {
-    return CELLS.stream().filter(x -> x.engine() == e && x.client() == c && x.scenario() == s).findFirst()
+  private Cell cell(Engine e, WebClient c, Scenario s) {
+    return cells.stream().filter(x -> x.engine() == e && x.client() == c && x.scenario() == s).findFirst()
         .orElse(null);
   }
 
-  private static List<Engine> engines() {
-    return new ArrayList<>(ENGINES.keySet());
+  private List<Engine> engines() {
+    return new ArrayList<>(this.engines.keySet());
   }
 
-  static String markdown() {
+  synchronized String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append("Run ").append(STARTED).append(", Vela ").append(VelaBroker.version()).append(", engines from ")
+    md.append("Run ").append(started).append(", Vela ").append(VelaBroker.version()).append(", engines from ")
         .append(EngineSource.fromSystemProperty().label()).append("s.\n\n");
     md.append("| engine | version | driven by | notes |\n|---|---|---|---|\n");
-    ENGINES.values().forEach(i -> md.append("| ").append(i.engine().label()).append(" | ").append(i.version())
+    engines.values().forEach(i -> md.append("| ").append(i.engine().label()).append(" | ").append(i.version())
         .append(" | ").append(i.driver()).append(" | ").append(i.notes()).append(" |\n"));
     md.append("\n| client | package |\n|---|---|\n");
     for (WebClient c : WebClient.values()) {
@@ -102,9 +105,9 @@ public final class Matrix {
     return md.toString();
   }
 
-  private static void notApplicable(StringBuilder md) {
+  private void notApplicable(StringBuilder md) {
     Map<String, TreeSet<String>> reasons = new TreeMap<>();
-    CELLS.stream().filter(c -> c.status() == Cell.Status.NOT_APPLICABLE).forEach(c -> reasons
+    cells.stream().filter(c -> c.status() == Cell.Status.NOT_APPLICABLE).forEach(c -> reasons
         .computeIfAbsent(c.client().id() + ", " + c.scenario().id(), k -> new TreeSet<>()).add(c.detail()));
     if (!reasons.isEmpty()) {
       md.append("\nNot applicable:\n\n");
@@ -112,8 +115,8 @@ public final class Matrix {
     }
   }
 
-  private static void failures(StringBuilder md) {
-    List<Cell> failed = CELLS.stream().filter(c -> c.status() == Cell.Status.FAIL).toList();
+  private void failures(StringBuilder md) {
+    List<Cell> failed = cells.stream().filter(c -> c.status() == Cell.Status.FAIL).toList();
     if (!failed.isEmpty()) {
       md.append("\nFailures:\n\n");
       failed.forEach(c -> md.append("- ").append(c.engine().label()).append(", ").append(c.client().id())
@@ -122,7 +125,7 @@ public final class Matrix {
   }
 
   /** Observations (what the engine did, as the page saw it) whose value is not the same in every engine. */
-  private static void differences(StringBuilder md) {
+  private void differences(StringBuilder md) {
     Map<String, Map<Engine, String>> byKey = new LinkedHashMap<>();
     for (Scenario s : Scenario.values()) {
       for (WebClient c : WebClient.values()) {
@@ -162,23 +165,23 @@ public final class Matrix {
     return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
-  private static ObjectNode json() {
+  synchronized ObjectNode json() {
     ObjectMapper om = new ObjectMapper();
     ObjectNode root = om.createObjectNode();
-    root.put("run", STARTED.toString());
+    root.put("run", started.toString());
     root.put("vela", VelaBroker.version());
     root.put("engineSource", EngineSource.fromSystemProperty().name().toLowerCase(java.util.Locale.ROOT));
-    ArrayNode engines = root.putArray("engines");
-    ENGINES.values().forEach(i -> engines.addObject().put("engine", i.engine().label()).put("version", i.version())
+    ArrayNode engineList = root.putArray("engines");
+    engines.values().forEach(i -> engineList.addObject().put("engine", i.engine().label()).put("version", i.version())
         .put("driver", i.driver()).put("notes", i.notes()));
     ArrayNode clients = root.putArray("clients");
     for (WebClient c : WebClient.values()) {
       clients.addObject().put("id", c.id()).put("label", c.label()).put("npm", c.npmPackage() + "@"
           + ClientLibraries.version(c.npmPackage()));
     }
-    ArrayNode cells = root.putArray("cells");
-    for (Cell c : CELLS) {
-      ObjectNode n = cells.addObject().put("engine", c.engine().label()).put("client", c.client().id())
+    ArrayNode cellList = root.putArray("cells");
+    for (Cell c : cells) {
+      ObjectNode n = cellList.addObject().put("engine", c.engine().label()).put("client", c.client().id())
           .put("scenario", c.scenario().id()).put("status", c.status().label().toLowerCase(java.util.Locale.ROOT))
           .put("millis", c.millis()).put("detail", c.detail());
       ObjectNode obs = n.putObject("observations");

@@ -127,6 +127,11 @@ final class PlaywrightBrowser implements Browser {
   }
 
   @Override
+  public boolean canHidePages() {
+    return engine != Engine.CHROMIUM;
+  }
+
+  @Override
   public BrowserTab open(String url) {
     // Chromium trusts the test server through its key pin; Firefox over BiDi and Playwright's own WebKit have no
     // per-certificate switch, so their contexts accept the test server's certificate without a CA check

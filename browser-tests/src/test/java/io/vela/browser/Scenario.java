@@ -6,6 +6,8 @@ package io.vela.browser;
  */
 public enum Scenario {
   CONNECT("connect", "connect, CONNACK and the `mqtt` subprotocol", JavaPart.NONE),
+  TAKEOVER("takeover", "a second connection with the same client id takes the session over; the page sees the first "
+      + "one closed", JavaPart.NONE),
   WILDCARDS("wildcards", "subscribe with `+` and `#`", JavaPart.NONE),
   QOS("qos-0-1-2", "publish/receive at QoS 0, 1 and 2", JavaPart.NONE),
   RETAINED("retained", "retained message on subscribe", JavaPart.NONE),

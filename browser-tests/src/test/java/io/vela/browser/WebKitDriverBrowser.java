@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -139,6 +140,11 @@ final class WebKitDriverBrowser implements Browser {
   }
 
   @Override
+  public boolean canHidePages() {
+    return true;
+  }
+
+  @Override
   public BrowserTab open(String url) {
     driver.switchTo().window(home);
     driver.switchTo().newWindow(WindowType.TAB);
@@ -161,6 +167,7 @@ final class WebKitDriverBrowser implements Browser {
   private final class Tab implements BrowserTab {
 
     private final String handle;
+    private final List<String> frontTabs = new ArrayList<>();
     private boolean open = true;
 
     Tab(String handle) {
@@ -176,12 +183,9 @@ final class WebKitDriverBrowser implements Browser {
     @Override
     public void sendToBackground() {
       driver.switchTo().newWindow(WindowType.TAB);
-      String front = driver.getWindowHandle();
-      // the front tab is closed with the page in close(); remember it through the window list
-      frontTabs.add(front);
+      // closed together with the page in close()
+      frontTabs.add(driver.getWindowHandle());
     }
-
-    private final List<String> frontTabs = new java.util.ArrayList<>();
 
     @Override
     public void closeAbruptly() {
