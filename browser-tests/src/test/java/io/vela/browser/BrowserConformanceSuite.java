@@ -65,8 +65,22 @@ abstract class BrowserConformanceSuite {
 
   @AfterAll
   void stopAll() throws Exception {
-    try (AutoCloseable b = browser; AutoCloseable p = pages; AutoCloseable k = broker) {
-      Matrix.RUN.write();
+    Matrix.RUN.write();
+    // browser first (its pages hold connections), then the page server and the broker; each even if one fails
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      try {
+        if (pages != null) {
+          pages.close();
+        }
+      } finally {
+        if (broker != null) {
+          broker.close();
+        }
+      }
     }
   }
 
@@ -105,7 +119,8 @@ abstract class BrowserConformanceSuite {
   private Cell run(WebClient client, Scenario scenario) throws Exception {
     try (BrowserTab tab = browser.open(pages.url())) {
       ObjectNode params = JSON.createObjectNode().put("run", run)
-          .put("prefix", "bt/" + run + "/" + engine().name().toLowerCase() + "/" + client.id() + "/" + scenario.id())
+          .put("prefix", "bt/" + run + "/" + engine().name().toLowerCase(java.util.Locale.ROOT) + "/" + client.id()
+              + "/" + scenario.id())
           .put("ws", broker.wsUrl()).put("wss", broker.wssUrl()).put("keepalive", BACKGROUND_KEEPALIVE_SECONDS)
           .put("canHidePages", browser.canHidePages());
       tab.evaluate("vela.start(" + JSON.writeValueAsString(client.id()) + ", "

@@ -106,12 +106,20 @@ public final class Matrix {
   }
 
   private void notApplicable(StringBuilder md) {
-    Map<String, TreeSet<String>> reasons = new TreeMap<>();
+    // (client, scenario, reason) -> the engines it applies to; named only when not every engine that ran
+    Map<List<String>, TreeSet<String>> reasons = new TreeMap<>(java.util.Comparator.comparing(List::toString));
     cells.stream().filter(c -> c.status() == Cell.Status.NOT_APPLICABLE).forEach(c -> reasons
-        .computeIfAbsent(c.client().id() + ", " + c.scenario().id(), k -> new TreeSet<>()).add(c.detail()));
+        .computeIfAbsent(List.of(c.client().id(), c.scenario().id(), c.detail()), k -> new TreeSet<>())
+        .add(c.engine().label()));
     if (!reasons.isEmpty()) {
       md.append("\nNot applicable:\n\n");
-      reasons.forEach((k, v) -> md.append("- ").append(k).append(": ").append(String.join("; ", v)).append('\n'));
+      reasons.forEach((k, engineNames) -> {
+        md.append("- ").append(k.get(0)).append(", ").append(k.get(1));
+        if (engineNames.size() < engines.size()) {
+          md.append(" (").append(String.join(", ", engineNames)).append(')');
+        }
+        md.append(": ").append(k.get(2)).append('\n');
+      });
     }
   }
 

@@ -57,12 +57,18 @@ class MatrixTest {
   }
 
   @Test
-  void notApplicableCellsCarryTheirReason() {
+  void notApplicableCellsCarryTheirReasonAndNameTheEnginesWhenNotAll() {
     Matrix m = new Matrix();
+    m.engine(new Matrix.EngineInfo(Engine.CHROMIUM, "c", "d", ""));
     m.engine(new Matrix.EngineInfo(Engine.WEBKIT, "w", "d", ""));
-    m.record(cell(Engine.WEBKIT, WebClient.PAHO_311, Scenario.USER_PROPERTIES, Cell.Status.NOT_APPLICABLE,
-        "user properties are MQTT 5", Map.of()));
+    for (Engine e : new Engine[] {Engine.CHROMIUM, Engine.WEBKIT}) {
+      m.record(cell(e, WebClient.PAHO_311, Scenario.USER_PROPERTIES, Cell.Status.NOT_APPLICABLE,
+          "user properties are MQTT 5", Map.of()));
+    }
+    m.record(cell(Engine.CHROMIUM, WebClient.PAHO_311, Scenario.BACKGROUND_PAGE, Cell.Status.NOT_APPLICABLE,
+        "stays visible", Map.of()));
 
-    assertThat(m.markdown()).contains("- paho-3.1.1, user-properties: user properties are MQTT 5");
+    assertThat(m.markdown()).contains("- paho-3.1.1, user-properties: user properties are MQTT 5\n")
+        .contains("- paho-3.1.1, background-page (Chromium): stays visible\n");
   }
 }

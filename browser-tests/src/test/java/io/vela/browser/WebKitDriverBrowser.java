@@ -39,11 +39,18 @@ final class WebKitDriverBrowser implements Browser {
   private final RemoteWebDriver driver;
   private final String home;
   private final String version;
+  /** Stops Xvfb and the driver if the JVM ends without {@link #close()} (a killed or timed-out test run). */
+  private final Thread shutdownHook;
 
   private WebKitDriverBrowser(Process xvfb, Process webDriver, RemoteWebDriver driver) {
     this.xvfb = xvfb;
     this.webDriver = webDriver;
     this.driver = driver;
+    this.shutdownHook = new Thread(() -> {
+      stop(webDriver);
+      stop(xvfb);
+    }, "webkit-processes-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     this.home = driver.getWindowHandle();
     Object v = driver.getCapabilities().getCapability("browserVersion");
     this.version = "WebKitGTK " + (v == null ? "?" : v);
@@ -160,6 +167,7 @@ final class WebKitDriverBrowser implements Browser {
     } finally {
       stop(webDriver);
       stop(xvfb);
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
     }
   }
 
