@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The conformance matrix for one engine: every client x scenario, each in a fresh context of a browser launched once
  * for the class, against one broker for the class (ws, wss, tcp for the Java-side peer). Subclasses name the engine;
- * a subclass that needs another broker set-up (authentication, ACLs, an identity provider started in its own
- * {@code @BeforeAll}) overrides {@link #configureBroker}.
+ * a subclass that needs another broker set-up (authentication, ACLs, an identity provider) overrides
+ * {@link #startFixtures} (runs before the broker starts), {@link #configureBroker} and {@link #pageParams}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BrowserConformanceSuite {
@@ -50,13 +50,25 @@ abstract class BrowserConformanceSuite {
 
   protected abstract Engine engine();
 
+  /**
+   * Starts what the broker configuration depends on (e.g. an identity provider whose JWKS URL goes into the
+   * authentication section), before the broker; stopped by the subclass's own {@code @AfterAll}.
+   */
+  protected void startFixtures(Path dir) throws Exception {
+  }
+
   /** Changes the class's broker configuration after the defaults (listeners ws, wss, tcp on free ports). */
   protected void configureBroker(VelaConfig config) {
+  }
+
+  /** Adds what the class's scenarios need in the page (e.g. the identity provider's URL) to the page parameters. */
+  protected void pageParams(ObjectNode params) {
   }
 
   @BeforeAll
   void startBrokerPagesAndBrowser(@TempDir Path dir) throws Exception {
     ca = TestCa.create(dir.resolve("pki"));
+    startFixtures(dir);
     broker = BrokerFixture.start(ca, this::configureBroker);
     pages = PageServer.start();
     browser = Browsers.launch(engine(), EngineSource.fromSystemProperty(), ca);
@@ -123,6 +135,7 @@ abstract class BrowserConformanceSuite {
               + "/" + scenario.id())
           .put("ws", broker.wsUrl()).put("wss", broker.wssUrl()).put("keepalive", BACKGROUND_KEEPALIVE_SECONDS)
           .put("canHidePages", browser.canHidePages());
+      pageParams(params);
       tab.evaluate("vela.start(" + JSON.writeValueAsString(client.id()) + ", "
           + JSON.writeValueAsString(scenario.id()) + ", " + params + ")");
       return switch (scenario.javaPart()) {
