@@ -18,6 +18,21 @@
     ]).finally(() => clearTimeout(timer));
   }
 
+  // Runs one client operation: it fails when the connection closes first, and after 30 s at most, so a broker that
+  // drops the connection gives a clear failure instead of a scenario that waits forever.
+  function guarded(state, what, start) {
+    if (state.closed) return Promise.reject(new Error(`${what}: the connection is closed`));
+    let onClose;
+    const closed = new Promise((_, reject) => { onClose = () => reject(new Error(`${what}: the connection closed first`)); });
+    state.onClose.add(onClose);
+    return withTimeout(Promise.race([new Promise(start), closed]), 30000, what).finally(() => state.onClose.delete(onClose));
+  }
+
+  function closeState(state) {
+    state.closed = true;
+    for (const f of [...state.onClose]) f();
+  }
+
   class Inbox {
     constructor() { this.messages = []; this.waiters = []; }
     push(m) {
@@ -52,12 +67,12 @@
     return new Promise((resolve, reject) => {
       const client = mqtt.connect(o.url, options);
       const inbox = new Inbox();
-      const state = { closed: false, errors: [] };
+      const state = { closed: false, errors: [], onClose: new Set() };
       client.on('message', (topic, payload, packet) => {
         inbox.push({ topic, payload: new Uint8Array(payload), qos: packet.qos, retain: packet.retain,
           properties: packet.properties || {} });
       });
-      client.on('close', () => { state.closed = true; });
+      client.on('close', () => closeState(state));
       client.on('error', (e) => { state.errors.push(String(e && e.message)); reject(e); });
       client.once('connect', (connack) => {
         resolve({
@@ -65,10 +80,9 @@
           connack: { sessionPresent: !!connack.sessionPresent, reasonCode: connack.reasonCode ?? connack.returnCode ?? 0,
             properties: connack.properties || {} },
           inbox, state,
-          subscribe: (filter, qos) => new Promise((ok, fail) => client.subscribe(filter, { qos }, (err, granted) => {
-            if (err) fail(err); else ok(granted[0].qos);
-          })),
-          publish: (topic, payload, po = {}) => new Promise((ok, fail) => {
+          subscribe: (filter, qos) => guarded(state, `SUBSCRIBE ${filter}`, (ok, fail) => client.subscribe(filter, { qos },
+            (err, granted) => { if (err) fail(err); else ok(granted[0].qos); })),
+          publish: (topic, payload, po = {}) => guarded(state, `PUBLISH ${topic}`, (ok, fail) => {
             const bytes = toBytes(payload);
             const body = mqtt.Buffer ? mqtt.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
             const opts = { qos: po.qos ?? 0, retain: !!po.retain };
@@ -86,7 +100,7 @@
     return new Promise((resolve, reject) => {
       const client = new Paho.Client(o.url, o.clientId);
       const inbox = new Inbox();
-      const state = { closed: false, errors: [] };
+      const state = { closed: false, errors: [], onClose: new Set() };
       const delivered = new Map();
       client.onMessageArrived = (m) => {
         inbox.push({ topic: m.destinationName, payload: new Uint8Array(m.payloadBytes), qos: m.qos, retain: m.retained,
@@ -96,7 +110,10 @@
         const done = delivered.get(m);
         if (done) { delivered.delete(m); done(); }
       };
-      client.onConnectionLost = (r) => { state.closed = true; if (r && r.errorCode !== 0) state.errors.push(r.errorMessage); };
+      client.onConnectionLost = (r) => {
+        if (r && r.errorCode !== 0) state.errors.push(r.errorMessage);
+        closeState(state);
+      };
       const options = {
         mqttVersion: 4, cleanSession: o.clean !== false, keepAliveInterval: o.keepalive ?? 30, timeout: 15,
         onSuccess: (r) => resolve({
@@ -104,10 +121,10 @@
           // Paho reports only success (a refused CONNACK goes to onFailure) and does not expose session present
           connack: { sessionPresent: null, reasonCode: 0, properties: {} },
           inbox, state,
-          subscribe: (filter, qos) => new Promise((ok, fail) => client.subscribe(filter, {
+          subscribe: (filter, qos) => guarded(state, `SUBSCRIBE ${filter}`, (ok, fail) => client.subscribe(filter, {
             qos, timeout: 15, onSuccess: (s) => ok(typeof s.grantedQos === 'number' ? s.grantedQos : s.grantedQos[0]), onFailure: (e) => fail(new Error(e.errorMessage)),
           })),
-          publish: (topic, payload, po = {}) => new Promise((ok, fail) => {
+          publish: (topic, payload, po = {}) => guarded(state, `PUBLISH ${topic}`, (ok, fail) => {
             const m = new Paho.Message(toBytes(payload));
             m.destinationName = topic;
             m.qos = po.qos ?? 0;

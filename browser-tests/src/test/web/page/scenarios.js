@@ -100,7 +100,7 @@
       t.check(c.connack.reasonCode === 0, `CONNACK reason code ${c.connack.reasonCode}`);
       // the Java side now closes the page and checks, as another client, that the will arrives
       t.ready({ willTopic: `${t.prefix}/will`, willPayload: `gone ${t.clientId(0)}` });
-      await t.waitSignal('never', 600000);
+      await t.waitSignal('never', 120000);
     },
 
     async 'binary-payloads'(t) {
@@ -277,7 +277,7 @@
       (async () => {
         let result;
         try {
-          await scenarios[name](t);
+          await velaClients.withTimeout(scenarios[name](t), 150000, `scenario ${name}`);
           result = { status: 'pass', detail: '' };
         } catch (e) {
           result = e && e[NOT_APPLICABLE] ? { status: 'n/a', detail: e.message }

@@ -206,11 +206,16 @@ abstract class BrowserConformanceSuite {
 
   private JsonNode awaitPhase(BrowserTab tab, String... phases) {
     JsonNode[] last = new JsonNode[1];
-    await().atMost(SCENARIO_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-      last[0] = JSON.readTree(tab.evaluate("vela.state()"));
-      String phase = last[0].path("phase").asText();
-      return Stream.of(phases).anyMatch(phase::equals);
-    });
+    try {
+      await().atMost(SCENARIO_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+        last[0] = JSON.readTree(tab.evaluate("vela.state()"));
+        String phase = last[0].path("phase").asText();
+        return Stream.of(phases).anyMatch(phase::equals);
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("the page did not reach phase " + String.join("/", phases) + " within "
+          + SCENARIO_TIMEOUT.toSeconds() + " s; last state: " + last[0], e);
+    }
     return last[0];
   }
 
