@@ -221,7 +221,59 @@
       await c.inbox.until((ms) => ms.length > 0, 30000, 'the answer from the Java peer while hidden');
       t.observe('visibilityState in the background', document.visibilityState);
     },
+
+    // ---- authentication (listener ws-auth: tokens of the class's identity provider, ACL from the mqtt_acl claim)
+
+    async 'token-auth'(t) {
+      const refused = await t.connect({ url: t.p.wsAuth, username: 'browser', password: 'not-a-token' })
+        .then(() => null, (e) => String((e && e.message) || e));
+      t.check(refused !== null, 'a bogus token was accepted on the authenticated listener');
+      t.observe('bogus token refused with', refused);
+      const token = await fetchToken(t);
+      const c = await t.connect({ url: t.p.wsAuth, username: 'browser', password: token });
+      t.check(c.connack.reasonCode === 0, `CONNACK reason code ${c.connack.reasonCode} with a valid token`);
+      await c.subscribe(`${t.prefix}/mine`, 1);
+      await c.publish(`${t.prefix}/mine`, 'with a token', { qos: 1 });
+      const got = await c.inbox.until((ms) => ms.length > 0, 10000, 'the message published with the token');
+      t.checkEqual(text(got[0]), 'with a token', 'payload');
+    },
+
+    async 'acl-denied'(t) {
+      const token = await fetchToken(t);
+      const c = await t.connect({ url: t.p.wsAuth, username: 'browser', password: token });
+      // the token's claim denies <prefix>/secret: the SUBACK says so (0x80 / 0x87), which each client reports its way
+      const denied = await c.subscribe(`${t.prefix}/secret`, 1).then((qos) => ({ qos }), (e) => ({ error: String(e.message) }));
+      t.check(!c.state.closed, 'the connection closed after a denied SUBSCRIBE');
+      t.check(denied.error !== undefined || denied.qos >= 0x80,
+        `a denied SUBSCRIBE looked granted to the app: ${JSON.stringify(denied)}`);
+      t.observe('denied SUBSCRIBE seen by the app as', denied.error !== undefined ? `error: ${denied.error}`
+        : `granted QoS ${denied.qos} (0x${denied.qos.toString(16)})`);
+      const granted = await c.subscribe(`${t.prefix}/open`, 1);
+      t.check(granted === 1, `allowed SUBSCRIBE granted QoS ${granted}`);
+      if (t.v5) {
+        // MQTT 5: a denied QoS 1 PUBLISH gets PUBACK 0x87, which the client reports as a failed publish
+        const pub = await c.publish(`${t.prefix}/secret`, 'not allowed', { qos: 1 }).then(() => 'acknowledged',
+          (e) => `refused: ${e.message}`);
+        t.check(pub.startsWith('refused'), 'a denied MQTT 5 PUBLISH was acknowledged as delivered');
+        t.observe('denied PUBLISH seen by the app as', pub);
+      }
+      await c.publish(`${t.prefix}/open`, 'allowed', { qos: 1 });
+      const got = await c.inbox.until((ms) => ms.length > 0, 10000, 'the message on the allowed topic');
+      t.checkEqual(got.map((m) => m.topic), [`${t.prefix}/open`], 'topics received');
+    },
   };
+
+  // A real access token from the identity provider's token endpoint (client credentials), fetched by the page.
+  async function fetchToken(t) {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'browser-page',
+      client_secret: 'page-secret', scope: 'mqtt' });
+    const r = await velaClients.withTimeout(fetch(t.p.tokenUrl, { method: 'POST', body }), 15000, 'the token request');
+    t.check(r.ok, `the token endpoint answered HTTP ${r.status}`);
+    const answer = await r.json();
+    t.check(typeof answer.access_token === 'string' && answer.access_token.split('.').length === 3,
+      'the token endpoint gave no JWT access token');
+    return answer.access_token;
+  }
 
   let current = { phase: 'idle' };
   const signals = {};

@@ -58,6 +58,11 @@ public final class BrokerFixture implements AutoCloseable {
     return "ws://127.0.0.1:" + broker.port("ws") + "/mqtt";
   }
 
+  /** The WebSocket listener that requires a token of the test identity provider (see the conformance suite). */
+  public String wsAuthUrl() {
+    return "ws://127.0.0.1:" + broker.port("ws-auth") + "/mqtt";
+  }
+
   public String wssUrl() {
     return "wss://127.0.0.1:" + broker.port("wss") + "/mqtt";
   }

@@ -1,5 +1,13 @@
 package io.vela.browser;
 
+import io.vela.config.AuthProviderConfig;
+import io.vela.config.ListenerConfig;
+import io.vela.config.WebSocketConfig;
+import java.net.InetAddress;
+import java.util.List;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,9 +49,12 @@ abstract class BrowserConformanceSuite {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration SCENARIO_TIMEOUT = Duration.ofMinutes(3);
   private static final int BACKGROUND_KEEPALIVE_SECONDS = 2;
+  private static final String ISSUER_ID = "browsers";
+  private static final String AUDIENCE = "vela-browser-tests";
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private TestCa ca;
+  private MockOAuth2Server idp;
   private BrokerFixture broker;
   private PageServer pages;
   private Browser browser;
@@ -68,8 +79,13 @@ abstract class BrowserConformanceSuite {
   @BeforeAll
   void startBrokerPagesAndBrowser(@TempDir Path dir) throws Exception {
     ca = TestCa.create(dir.resolve("pki"));
+    idp = new MockOAuth2Server();
+    idp.start(InetAddress.getByName("127.0.0.1"), 0);
     startFixtures(dir);
-    broker = BrokerFixture.start(ca, this::configureBroker);
+    broker = BrokerFixture.start(ca, config -> {
+      configureAuthentication(config);
+      configureBroker(config);
+    });
     pages = PageServer.start();
     browser = Browsers.launch(engine(), EngineSource.fromSystemProperty(), ca);
     Matrix.RUN.engine(new Matrix.EngineInfo(engine(), browser.version(), browser.driver(), trustNote()));
@@ -89,11 +105,52 @@ abstract class BrowserConformanceSuite {
           pages.close();
         }
       } finally {
-        if (broker != null) {
-          broker.close();
+        try {
+          if (broker != null) {
+            broker.close();
+          }
+        } finally {
+          if (idp != null) {
+            idp.shutdown();
+          }
         }
       }
     }
+  }
+
+  /**
+   * A WebSocket listener {@code ws-auth} that takes only tokens of the class's identity provider (OIDC discovery,
+   * audience checked) and enforces ACL rules from the token's {@code mqtt_acl} claim; the other listeners stay
+   * anonymous, and a client without claims is not restricted ({@code no-match: allow}).
+   */
+  private void configureAuthentication(VelaConfig config) {
+    AuthProviderConfig oidc = new AuthProviderConfig();
+    oidc.type = AuthProviderConfig.Type.OIDC;
+    oidc.issuer = idp.issuerUrl(ISSUER_ID).toString();
+    oidc.audience = List.of(AUDIENCE);
+    config.auth.providers.put("idp", oidc);
+    config.auth.acl.claim = "mqtt_acl";
+    config.limits.authFailureBan.maxFailures = 10_000; // the auth scenarios present a bad token on purpose
+    ListenerConfig wsAuth = new ListenerConfig();
+    wsAuth.type = "ws";
+    wsAuth.bind = "127.0.0.1";
+    wsAuth.port = 0;
+    wsAuth.websocket = new WebSocketConfig();
+    wsAuth.allowAnonymous = false;
+    wsAuth.authChain = List.of("idp");
+    config.listeners.put("ws-auth", wsAuth);
+  }
+
+  /**
+   * Lets the identity provider issue the next token (to whoever asks its token endpoint: the page) with an
+   * {@code mqtt_acl} claim that allows the scenario's own topics and denies {@code <prefix>/secret}.
+   */
+  private void expectTokenRequest(String prefix) {
+    List<Map<String, Object>> acl = List.of(
+        Map.of("permission", "deny", "action", "all", "topic", prefix + "/secret"),
+        Map.of("permission", "allow", "action", "all", "topic", prefix + "/#"));
+    idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "browser-user", "JWT", List.of(AUDIENCE),
+        Map.of("mqtt_acl", acl), 300));
   }
 
   private String trustNote() {
@@ -134,7 +191,12 @@ abstract class BrowserConformanceSuite {
           .put("prefix", "bt/" + run + "/" + engine().name().toLowerCase(java.util.Locale.ROOT) + "/" + client.id()
               + "/" + scenario.id())
           .put("ws", broker.wsUrl()).put("wss", broker.wssUrl()).put("keepalive", BACKGROUND_KEEPALIVE_SECONDS)
-          .put("canHidePages", browser.canHidePages());
+          .put("canHidePages", browser.canHidePages())
+          .put("wsAuth", broker.wsAuthUrl())
+          .put("tokenUrl", idp.tokenEndpointUrl(ISSUER_ID).toString());
+      if (scenario.needsToken()) {
+        expectTokenRequest(params.get("prefix").asText());
+      }
       pageParams(params);
       tab.evaluate("vela.start(" + JSON.writeValueAsString(client.id()) + ", "
           + JSON.writeValueAsString(scenario.id()) + ", " + params + ")");

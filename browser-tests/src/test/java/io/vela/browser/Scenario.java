@@ -20,7 +20,11 @@ public enum Scenario {
   REQUEST_RESPONSE("request-response", "MQTT 5 request/response (response topic, correlation data)", JavaPart.NONE),
   WSS("wss", "WebSocket over TLS (test CA made at test time)", JavaPart.NONE),
   BACKGROUND_PAGE("background-page", "a background page keeps its connection past 3 x keep-alive "
-      + "(answered by a Java client)", JavaPart.BACKGROUND);
+      + "(answered by a Java client)", JavaPart.BACKGROUND),
+  TOKEN_AUTH("token-auth", "token authentication: the page gets an access token from the identity provider "
+      + "(client credentials, in the page) and connects with it; a bogus token is refused", JavaPart.NONE),
+  ACL_DENIED("acl-denied", "ACL from the token's claim: a denied SUBSCRIBE is visible to the app (SUBACK failure), "
+      + "an allowed one works", JavaPart.NONE);
 
   /** What the Java side does once the page reports it is ready. */
   public enum JavaPart {
@@ -51,6 +55,11 @@ public enum Scenario {
 
   public JavaPart javaPart() {
     return javaPart;
+  }
+
+  /** Whether the identity provider must be told to issue a token for this scenario's page. */
+  public boolean needsToken() {
+    return this == TOKEN_AUTH || this == ACL_DENIED;
   }
 
   @Override
