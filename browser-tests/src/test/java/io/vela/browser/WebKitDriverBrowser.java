@@ -56,7 +56,21 @@ final class WebKitDriverBrowser implements Browser {
     this.version = "WebKitGTK " + (v == null ? "?" : v);
   }
 
+  /**
+   * Starts Xvfb, WebKitWebDriver and a session. A session the driver does not create within a minute (MiniBrowser
+   * sometimes hangs at start on a loaded machine) is given one more try with fresh processes.
+   */
   static WebKitDriverBrowser launch(TestCa ca) throws Exception {
+    try {
+      return launchOnce(ca);
+    } catch (org.openqa.selenium.SessionNotCreatedException e) {
+      System.getLogger(WebKitDriverBrowser.class.getName()).log(System.Logger.Level.WARNING,
+          "WebKitWebDriver created no session (" + e.getRawMessage() + "); trying once more");
+      return launchOnce(ca);
+    }
+  }
+
+  private static WebKitDriverBrowser launchOnce(TestCa ca) throws Exception {
     Process xvfb = null;
     Process webDriver = null;
     try {
@@ -79,7 +93,11 @@ final class WebKitDriverBrowser implements Browser {
       // trust exactly the test server certificate for 127.0.0.1 (WebKitGTK's per-host certificate capability)
       caps.setCapability("webkitgtk:browserOptions", Map.of("certificates",
           List.of(Map.of("host", "127.0.0.1", "certificateFile", ca.serverCert().toAbsolutePath().toString()))));
-      RemoteWebDriver driver = new RemoteWebDriver(new URL("http://127.0.0.1:" + port), caps);
+      URL url = new URL("http://127.0.0.1:" + port);
+      RemoteWebDriver driver = (RemoteWebDriver) RemoteWebDriver.builder().oneOf(caps)
+          .config(org.openqa.selenium.remote.http.ClientConfig.defaultConfig().baseUrl(url)
+              .readTimeout(Duration.ofSeconds(60)))
+          .build();
       return new WebKitDriverBrowser(xvfb, webDriver, driver);
     } catch (Exception | Error e) {
       stop(webDriver);
