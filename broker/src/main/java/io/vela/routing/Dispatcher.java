@@ -1,9 +1,12 @@
 package io.vela.routing;
 
+import io.vela.api.ConfirmingSubscriber;
 import io.vela.api.Message;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -45,6 +48,8 @@ public final class Dispatcher {
     int qos;
     boolean retainAsPublished;
     int[] subscriptionIds = NO_IDS;
+    /** Set when the publisher's acknowledgement waits for a {@link ConfirmingSubscriber}. */
+    Promise<Void> confirmed;
 
     Delivery(Subscriber subscriber) {
       this(subscriber, null);
@@ -65,10 +70,21 @@ public final class Dispatcher {
       }
     }
 
+    /** Asks a {@link ConfirmingSubscriber} whether the publisher's acknowledgement must wait for it. */
+    void askConfirmation(Message message, Consumer<Future<Void>> confirmations) {
+      int q = Math.min(message.qos(), qos);
+      if (q > 0 && subscriber instanceof ConfirmingSubscriber cs && cs.confirms(message, q)) {
+        confirmed = Promise.promise();
+        confirmations.accept(confirmed.future());
+      }
+    }
+
     void run(Message message) {
       int q = Math.min(message.qos(), qos);
       boolean retain = retainAsPublished && message.retain();
-      if (group == null) {
+      if (confirmed != null) {
+        ((ConfirmingSubscriber) subscriber).deliverConfirmed(message, q, retain, subscriptionIds, confirmed);
+      } else if (group == null) {
         subscriber.deliver(message, q, retain, subscriptionIds);
       } else {
         subscriber.deliverShared(message, q, retain, subscriptionIds, group);
@@ -94,6 +110,15 @@ public final class Dispatcher {
    * @return how many deliveries were made (subscribers plus shared groups)
    */
   public int publish(Message message, Consumer<Subscriber> congested) {
+    return publish(message, congested, null);
+  }
+
+  /**
+   * Routes {@code message} like {@link #publish(Message, Consumer)} and hands {@code confirmations} (when not null)
+   * one future per {@link ConfirmingSubscriber} that wants the publisher's acknowledgement to wait for it, before
+   * any delivery runs. Ordinary subscribers cost nothing extra.
+   */
+  public int publish(Message message, Consumer<Subscriber> congested, Consumer<Future<Void>> confirmations) {
     if (message.retain()) {
       retained.update(message);
     }
@@ -104,7 +129,7 @@ public final class Dispatcher {
       return 0;
     }
     if (groups.isEmpty() && matches.size() == 1) {
-      return publishToOne(message, matches.get(0), congested);
+      return publishToOne(message, matches.get(0), congested, confirmations);
     }
     Map<Subscriber, Delivery> bySubscriber = new IdentityHashMap<>(matches.size() * 2);
     for (Subscription s : matches) {
@@ -130,6 +155,11 @@ public final class Dispatcher {
     }
     if (deliveries.isEmpty()) {
       return 0;
+    }
+    if (confirmations != null && message.qos() > 0) {
+      for (Delivery d : deliveries) {
+        d.askConfirmation(message, confirmations);
+      }
     }
     Context current = Vertx.currentContext();
     List<Delivery> inline = null;
@@ -173,13 +203,17 @@ public final class Dispatcher {
   }
 
   /** The common case of exactly one matching (non-shared) subscription: no maps, no lists. */
-  private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested) {
+  private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested,
+                                  Consumer<Future<Void>> confirmations) {
     SubscriptionOptions o = s.options();
     if (o.noLocal() && s.subscriber().id().equals(message.publisherId())) {
       return 0; // [MQTT-3.8.3-3]
     }
     Delivery d = new Delivery(s.subscriber());
     d.add(o);
+    if (confirmations != null && message.qos() > 0) {
+      d.askConfirmation(message, confirmations);
+    }
     Context ctx = d.subscriber.context();
     if (ctx == Vertx.currentContext()) {
       d.run(message);

@@ -84,6 +84,11 @@ public final class ClientConnection implements PacketHandler {
   private PublishLimiter publishLimiter;
   private long throttleTimer = -1;
   private boolean throttleLogged;
+  /** Acknowledgements waiting for a ConfirmingSubscriber (e.g. a Kafka bridge), created on first use. */
+  private PublisherAcks waitingAcks;
+  /** What the PUBLISH being routed must wait for before its acknowledgement, or null. */
+  private Future<Void> confirmation;
+  private final Consumer<Future<Void>> onConfirmation = this::awaitConfirmation;
 
   /** A connection that did not come through a listener's admission control (tests). */
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
@@ -500,13 +505,23 @@ public final class ClientConnection implements PacketHandler {
         }
       }
       case 1 -> {
+        confirmation = null;
         int n = allowed ? route(message) : 0;
-        channel.pubAck(packetId, ack(allowed, n));
+        if (confirmation == null && (waitingAcks == null || waitingAcks.isEmpty())) {
+          channel.pubAck(packetId, ack(allowed, n));
+        } else {
+          ReasonCode reason = ack(allowed, n);
+          acks().add(confirmation, ok -> acknowledgeConfirmed(1, packetId, reason, ok));
+        }
       }
       default -> {
         if (session.awaitingRelease().contains(packetId)) {
           // a resend before PUBREL: already routed, never deliver twice [MQTT-4.3.3-10]
-          channel.pubRec(packetId, ReasonCode.SUCCESS);
+          if (waitingAcks == null || waitingAcks.isEmpty()) {
+            channel.pubRec(packetId, ReasonCode.SUCCESS);
+          } else {
+            acks().add(null, ok -> acknowledgeConfirmed(2, packetId, ReasonCode.SUCCESS, ok));
+          }
           return;
         }
         if (session.awaitingRelease().size() >= config.receiveMaximum) {
@@ -514,11 +529,17 @@ public final class ClientConnection implements PacketHandler {
               + " QoS 2 messages awaiting PUBREL [MQTT-3.3.4-7]");
           return;
         }
+        confirmation = null;
         int n = allowed ? route(message) : 0;
         if (allowed) {
           session.awaitingRelease().add(packetId);
         }
-        channel.pubRec(packetId, ack(allowed, n));
+        if (confirmation == null && (waitingAcks == null || waitingAcks.isEmpty())) {
+          channel.pubRec(packetId, ack(allowed, n));
+        } else {
+          ReasonCode reason = ack(allowed, n);
+          acks().add(confirmation, ok -> acknowledgeConfirmed(2, packetId, reason, ok));
+        }
       }
     }
   }
@@ -542,7 +563,53 @@ public final class ClientConnection implements PacketHandler {
   }
 
   private int route(Message message) {
-    return registry.dispatcher().publish(message, onCongested);
+    return registry.dispatcher().publish(message, onCongested, onConfirmation);
+  }
+
+  /** A ConfirmingSubscriber wants the acknowledgement of the PUBLISH being routed to wait for {@code f}. */
+  private void awaitConfirmation(Future<Void> f) {
+    confirmation = confirmation == null ? f : Future.all(confirmation, f).mapEmpty();
+  }
+
+  private PublisherAcks acks() {
+    if (waitingAcks == null) {
+      waitingAcks = new PublisherAcks(context(), config.receiveMaximum, channel::pauseReading, () -> {
+        if (state == State.CONNECTED && !heldBack && throttleTimer < 0) {
+          channel.resumeReading();
+        }
+      });
+    }
+    return waitingAcks;
+  }
+
+  /**
+   * Sends an acknowledgement that waited for a ConfirmingSubscriber. When that failed, an MQTT 5 publisher gets
+   * reason code 0x80 (the message is not safe), an MQTT 3.x publisher, which has no negative acknowledgement, loses
+   * its connection unacknowledged so that it sends the message again.
+   */
+  private void acknowledgeConfirmed(int qos, int packetId, ReasonCode reason, boolean confirmed) {
+    if (state != State.CONNECTED) {
+      return;
+    }
+    if (!confirmed) {
+      registry.metrics().protocolError("CONFIRMATION_FAILED");
+      if (!v5()) {
+        LOG.info("clientId={} address={} a subscriber could not take packetId={}, closing unacknowledged", clientId,
+            channel.remoteAddress(), packetId);
+        state = State.CLOSING;
+        channel.close();
+        return;
+      }
+      reason = ReasonCode.UNSPECIFIED_ERROR;
+      if (qos == 2) {
+        session.awaitingRelease().remove(packetId); // an error PUBREC ends the exchange (MQTT 5 4.3.3)
+      }
+    }
+    if (qos == 1) {
+      channel.pubAck(packetId, reason);
+    } else {
+      channel.pubRec(packetId, reason);
+    }
   }
 
   /**
@@ -573,7 +640,7 @@ public final class ClientConnection implements PacketHandler {
       context().owner().cancelTimer(holdBackTimer);
       holdBackTimer = -1;
     }
-    if (state == State.CONNECTED && throttleTimer < 0) {
+    if (state == State.CONNECTED && throttleTimer < 0 && (waitingAcks == null || !waitingAcks.full())) {
       channel.resumeReading();
     }
   }
@@ -653,7 +720,7 @@ public final class ClientConnection implements PacketHandler {
       channel.pauseReading();
       throttleTimer = context().owner().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> {
         throttleTimer = -1;
-        if (state == State.CONNECTED && !heldBack) {
+        if (state == State.CONNECTED && !heldBack && (waitingAcks == null || !waitingAcks.full())) {
           channel.resumeReading();
         }
       });
@@ -972,6 +1039,9 @@ public final class ClientConnection implements PacketHandler {
     }
     State previous = state;
     state = State.CLOSED;
+    if (waitingAcks != null) {
+      waitingAcks.discard();
+    }
     cancelConnectTimer();
     admission.release();
     registry.untrack(this);
