@@ -25,7 +25,7 @@ public interface ConfirmingSubscriber extends Subscriber {
   /**
    * Like {@link #deliver}, on {@link #context()}, for a message {@link #confirms confirmed}: complete {@code done}
    * (from any thread) when the message is safe, fail it when it cannot be made safe. A failure makes the broker
-   * answer the publisher with PUBACK/PUBREC 0x80 (MQTT 5) or close its connection without acknowledgement (MQTT 3.x,
+   * answer the publisher with PUBACK/PUBREC 0x80 (MQTT 5; 0x97 for a {@link QuotaExceededException}) or close its connection without acknowledgement (MQTT 3.x,
    * so the client sends it again).
    */
   void deliverConfirmed(Message message, int qos, boolean retainFlag, int[] subscriptionIds, Promise<Void> done);

@@ -6,6 +6,7 @@ import io.vela.api.AuthStep;
 import io.vela.api.Credentials;
 import io.vela.api.EnhancedAuthenticator;
 import io.vela.api.Message;
+import io.vela.api.QuotaExceededException;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
 import io.vela.auth.ConnectionGuard;
@@ -573,7 +574,9 @@ public final class ClientConnection implements PacketHandler {
 
   private PublisherAcks acks() {
     if (waitingAcks == null) {
-      waitingAcks = new PublisherAcks(context(), config.receiveMaximum, channel::pauseReading, () -> {
+      // twice the receive maximum: an MQTT 5 client that keeps to it is never paused (its PINGREQs still get
+      // answers); MQTT 3.x clients, which have no such limit, are not read from past this many
+      waitingAcks = new PublisherAcks(context(), 2 * config.receiveMaximum, channel::pauseReading, () -> {
         if (state == State.CONNECTED && !heldBack && throttleTimer < 0) {
           channel.resumeReading();
         }
@@ -584,14 +587,14 @@ public final class ClientConnection implements PacketHandler {
 
   /**
    * Sends an acknowledgement that waited for a ConfirmingSubscriber. When that failed, an MQTT 5 publisher gets
-   * reason code 0x80 (the message is not safe), an MQTT 3.x publisher, which has no negative acknowledgement, loses
+   * reason code 0x80 (the message is not safe; 0x97 for a {@link QuotaExceededException}), an MQTT 3.x publisher, which has no negative acknowledgement, loses
    * its connection unacknowledged so that it sends the message again.
    */
-  private void acknowledgeConfirmed(int qos, int packetId, ReasonCode reason, boolean confirmed) {
+  private void acknowledgeConfirmed(int qos, int packetId, ReasonCode reason, Throwable failure) {
     if (state != State.CONNECTED) {
       return;
     }
-    if (!confirmed) {
+    if (failure != null) {
       registry.metrics().protocolError("CONFIRMATION_FAILED");
       if (!v5()) {
         LOG.info("clientId={} address={} a subscriber could not take packetId={}, closing unacknowledged", clientId,
@@ -600,7 +603,7 @@ public final class ClientConnection implements PacketHandler {
         channel.close();
         return;
       }
-      reason = ReasonCode.UNSPECIFIED_ERROR;
+      reason = failure instanceof QuotaExceededException ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR;
       if (qos == 2) {
         session.awaitingRelease().remove(packetId); // an error PUBREC ends the exchange (MQTT 5 4.3.3)
       }

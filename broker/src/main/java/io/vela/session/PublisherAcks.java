@@ -12,15 +12,15 @@ import java.util.ArrayDeque;
  */
 final class PublisherAcks {
 
-  /** Sends one acknowledgement; {@code confirmed} is false when the subscriber it waited for failed. */
+  /** Sends one acknowledgement; {@code failure} is why the subscriber it waited for failed, null on success. */
   interface Ack {
-    void send(boolean confirmed);
+    void send(Throwable failure);
   }
 
   private static final class Entry {
     final Ack ack;
     boolean done;
-    boolean confirmed;
+    Throwable failure;
 
     Entry(Ack ack) {
       this.ack = ack;
@@ -65,18 +65,17 @@ final class PublisherAcks {
    */
   void add(Future<Void> confirmation, Ack ack) {
     if (confirmation == null && queue.isEmpty()) {
-      ack.send(true);
+      ack.send(null);
       return;
     }
     Entry e = new Entry(ack);
     queue.add(e);
     if (confirmation == null) {
       e.done = true;
-      e.confirmed = true;
     } else {
       confirmation.onComplete(ar -> context.runOnContext(v -> {
         e.done = true;
-        e.confirmed = ar.succeeded();
+        e.failure = ar.cause();
         drain();
       }));
     }
@@ -96,7 +95,7 @@ final class PublisherAcks {
   private void drain() {
     while (!discarded && !queue.isEmpty() && queue.peek().done) {
       Entry e = queue.poll();
-      e.ack.send(e.confirmed);
+      e.ack.send(e.failure);
     }
     if (full && queue.size() < limit) {
       full = false;

@@ -20,7 +20,7 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
 
   static final String SECTION = "kafka-bridges";
 
-  /** Placeholders of to-kafka topic, key and header templates (plus topic levels 1, 2, ...). */
+  /** Placeholders of to-kafka topic, key and header templates (plus ${1}, ${2}, ...: the filter's wildcards). */
   static final Set<String> MQTT_NAMES = Set.of("topic", "client-id", "qos", "retain", "content-type",
       "response-topic", "correlation-data");
   /** Placeholders of the from-kafka MQTT topic template. */
@@ -112,20 +112,21 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
     if (group != null && (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#"))) {
       throw error(key + ".share-group", "a share name must be non-empty without '/', '+' or '#'");
     }
-    Template topic = template(requiredString(m, key + ".topic", "topic"), MQTT_NAMES, true, key + ".topic");
+    int wildcards = RecordMapper.wildcards(filter).length;
+    Template topic = template(requiredString(m, key + ".topic", "topic"), MQTT_NAMES, wildcards, key + ".topic");
     if (topic.constant() && !validKafkaTopic(topic.toString())) {
       throw error(key + ".topic", "not a valid Kafka topic name: '" + topic + "'");
     }
     String keySpec = m.getValue("key") == null ? "none" : requiredString(m, key + ".key", "key");
     Template recordKey = switch (keySpec) {
       case "none" -> null;
-      case "client-id" -> template("${client-id}", MQTT_NAMES, true, key + ".key");
-      case "topic" -> template("${topic}", MQTT_NAMES, true, key + ".key");
+      case "client-id" -> template("${client-id}", MQTT_NAMES, 0, key + ".key");
+      case "topic" -> template("${topic}", MQTT_NAMES, 0, key + ".key");
       default -> {
         if (!keySpec.contains("${")) {
           throw error(key + ".key", "expected none, client-id, topic or a template with ${...}: '" + keySpec + "'");
         }
-        yield template(keySpec, MQTT_NAMES, true, key + ".key");
+        yield template(keySpec, MQTT_NAMES, wildcards, key + ".key");
       }
     };
     Map<String, Template> headers = new LinkedHashMap<>();
@@ -140,7 +141,7 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
         if (!(v instanceof String s)) {
           throw error(key + ".headers." + header, "expected a string template, e.g. ${topic}");
         }
-        headers.put(header, template(s, MQTT_NAMES, true, key + ".headers." + header));
+        headers.put(header, template(s, MQTT_NAMES, wildcards, key + ".headers." + header));
       }
     }
     boolean userProperties = bool(m, "user-properties", false, key);
@@ -248,8 +249,12 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
   }
 
   private static Template template(String s, Set<String> names, boolean levels, String key) {
+    return template(s, names, levels ? Integer.MAX_VALUE : 0, key);
+  }
+
+  private static Template template(String s, Set<String> names, int wildcards, String key) {
     try {
-      return Template.parse(s, names, levels);
+      return Template.parse(s, names, wildcards);
     } catch (IllegalArgumentException e) {
       throw error(key, e.getMessage());
     }

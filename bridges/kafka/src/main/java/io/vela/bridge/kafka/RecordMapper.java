@@ -17,9 +17,20 @@ import java.util.Map;
 final class RecordMapper {
 
   private final BridgeConfig.ToKafka mapping;
+  /** For each wildcard of the filter, in order: its level index; the last is negative (-index-1) for '#'. */
+  private final int[] wildcards;
 
   RecordMapper(BridgeConfig.ToKafka mapping) {
     this.mapping = mapping;
+    this.wildcards = wildcards(mapping.filter());
+  }
+
+  /** The level index of each '+' and '#' of {@code filter}; '#' as -index-1. */
+  static int[] wildcards(String filter) {
+    String[] levels = filter.split("/", -1);
+    return java.util.stream.IntStream.range(0, levels.length)
+        .filter(i -> levels[i].equals("+") || levels[i].equals("#"))
+        .map(i -> levels[i].equals("#") ? -i - 1 : i).toArray();
   }
 
   BridgeConfig.ToKafka mapping() {
@@ -28,7 +39,7 @@ final class RecordMapper {
 
   KafkaProducerRecord<byte[], byte[]> record(Message m) {
     String[] levels = m.topic().split("/", -1);
-    java.util.function.Function<String, String> values = name -> value(m, levels, name);
+    java.util.function.Function<String, String> values = name -> value(m, levels, wildcards, name);
     String topic = mapping.topic().render(values);
     byte[] key = mapping.key() == null ? null : mapping.key().render(values).getBytes(StandardCharsets.UTF_8);
     byte[] value = mapping.envelope() == BridgeConfig.Envelope.JSON ? envelope(m) : m.payload();
@@ -45,7 +56,7 @@ final class RecordMapper {
       }
       String sole = t.soleName();
       String v = t.render(values);
-      if (sole != null && value(m, levels, sole) == null) {
+      if (sole != null && value(m, levels, wildcards, sole) == null) {
         continue; // an absent property makes no header, rather than an empty one
       }
       headers.add(KafkaHeader.header(h.getKey(), v));
@@ -66,7 +77,8 @@ final class RecordMapper {
     return BridgeConfig.validKafkaTopic(topic);
   }
 
-  private static String value(Message m, String[] levels, String name) {
+  /** ${n}: what the n-th wildcard of the filter matched (for '#', the rest of the topic). */
+  private static String value(Message m, String[] levels, int[] wildcards, String name) {
     return switch (name) {
       case "topic" -> m.topic();
       case "client-id" -> m.publisherId();
@@ -77,8 +89,13 @@ final class RecordMapper {
       case "correlation-data" -> m.properties().correlationData() == null ? null
           : Base64.getEncoder().encodeToString(m.properties().correlationData());
       default -> {
-        int level = Integer.parseInt(name);
-        yield level <= levels.length ? levels[level - 1] : null;
+        int w = wildcards[Integer.parseInt(name) - 1];
+        if (w >= 0) {
+          yield levels[w];
+        }
+        int from = -w - 1;
+        yield from >= levels.length ? "" : String.join("/", java.util.Arrays.copyOfRange(levels, from,
+            levels.length));
       }
     };
   }

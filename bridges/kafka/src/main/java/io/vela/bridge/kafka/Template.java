@@ -21,12 +21,12 @@ final class Template {
   }
 
   /**
-   * @param allowed the placeholder names that may appear; a name of digits (topic level) passes when
-   *                {@code levels} is true; names starting with a prefix ending in '.' (e.g. {@code header.}) pass when
-   *                the prefix is in {@code allowed}
+   * @param allowed   the placeholder names that may appear; names starting with a prefix ending in '.' (e.g.
+   *                  {@code header.}) pass when the prefix is in {@code allowed}
+   * @param wildcards how many numbered placeholders ({@code ${1}} .. {@code ${wildcards}}) may appear
    * @throws IllegalArgumentException naming the problem (the caller adds the config key)
    */
-  static Template parse(String source, Set<String> allowed, boolean levels) {
+  static Template parse(String source, Set<String> allowed, int wildcards) {
     Template t = new Template(source);
     int i = 0;
     StringBuilder literal = new StringBuilder();
@@ -42,12 +42,17 @@ final class Template {
         throw new IllegalArgumentException("unclosed '${' in '" + source + "'");
       }
       String name = source.substring(open + 2, close);
-      boolean ok = allowed.contains(name)
-          || (levels && !name.isEmpty() && name.chars().allMatch(Character::isDigit) && Integer.parseInt(name) > 0)
+      boolean number = !name.isEmpty() && name.length() < 6 && name.chars().allMatch(Character::isDigit);
+      if (number && (Integer.parseInt(name) < 1 || Integer.parseInt(name) > wildcards)) {
+        throw new IllegalArgumentException("'${" + name + "}' in '" + source + "' but the topic filter has "
+            + (wildcards == 0 ? "no" : "only " + wildcards) + " wildcard(s) ('+' or '#')");
+      }
+      boolean ok = number || allowed.contains(name)
           || (name.indexOf('.') > 0 && allowed.contains(name.substring(0, name.indexOf('.') + 1)));
       if (!ok) {
         throw new IllegalArgumentException("unknown placeholder '${" + name + "}' in '" + source + "' (known: "
-            + String.join(", ", allowed) + (levels ? ", 1, 2, ... (topic levels)" : "") + ")");
+            + String.join(", ", new java.util.TreeSet<>(allowed)) + (wildcards > 0 ? ", 1, 2, ... (what the filter's "
+            + "wildcards matched)" : "") + ")");
       }
       t.literals.add(literal.toString());
       literal.setLength(0);
