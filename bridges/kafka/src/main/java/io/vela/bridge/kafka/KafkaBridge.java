@@ -47,6 +47,7 @@ final class KafkaBridge implements ManagedComponent {
         .put("bootstrap-servers", config.bootstrapServers())
         .put("sent", stats.sent.get())
         .put("lag", stats.inflight.get())
+        .put("buffered", stats.buffered.get())
         .put("received", stats.received.get())
         .put("committed", stats.committed.get())
         .put("errors", stats.errors.get())
@@ -63,10 +64,14 @@ final class KafkaBridge implements ManagedComponent {
       state = "starting";
       Future<Void> chain = Future.succeededFuture();
       if (!config.toKafka().isEmpty()) {
-        chain = chain.compose(v -> deploy(new ToKafkaVerticle(config, broker, stats)));
+        // buffered mode writes the spool: a worker context of its own (serial, may block on file I/O)
+        chain = chain.compose(v -> deploy(new ToKafkaVerticle(config, broker, stats),
+            new io.vertx.core.DeploymentOptions().setThreadingModel(config.buffered()
+                ? io.vertx.core.ThreadingModel.WORKER : io.vertx.core.ThreadingModel.EVENT_LOOP)));
       }
       for (BridgeConfig.FromKafka m : config.fromKafka()) {
-        chain = chain.compose(v -> deploy(new FromKafkaVerticle(config, m, broker, stats)));
+        chain = chain.compose(v -> deploy(new FromKafkaVerticle(config, m, broker, stats),
+            new io.vertx.core.DeploymentOptions()));
       }
       return chain.onSuccess(v -> state = "running").recover(e -> {
         state = "failed";
@@ -87,8 +92,8 @@ final class KafkaBridge implements ManagedComponent {
     return pending;
   }
 
-  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
-    return broker.vertx().deployVerticle(verticle).onSuccess(deployments::add).mapEmpty();
+  private Future<Void> deploy(io.vertx.core.Deployable verticle, io.vertx.core.DeploymentOptions options) {
+    return broker.vertx().deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
   }
 
   private Future<Void> undeployAll() {

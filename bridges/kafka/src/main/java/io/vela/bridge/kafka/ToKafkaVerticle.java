@@ -3,6 +3,7 @@ package io.vela.bridge.kafka;
 import io.vela.api.BrokerContext;
 import io.vela.api.ConfirmingSubscriber;
 import io.vela.api.Message;
+import io.vela.api.QuotaExceededException;
 import io.vela.api.SubscriptionOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ final class ToKafkaVerticle extends VerticleBase {
   private final BridgeStats stats;
   private final List<MappingSubscriber> subscribers = new ArrayList<>();
   private KafkaProducer<byte[], byte[]> producer;
+  private SpoolSender spool;
   private volatile boolean running;
 
   ToKafkaVerticle(BridgeConfig config, BrokerContext broker, BridgeStats stats) {
@@ -62,6 +64,12 @@ final class ToKafkaVerticle extends VerticleBase {
       stats.errors.incrementAndGet();
       LOG.warn("kafka-bridge={} producer error: {}", config.name(), String.valueOf(e.getMessage()));
     });
+    if (config.buffered()) {
+      BridgeConfig.SpoolConfig sc = config.spool();
+      spool = new SpoolSender(config.name(), vertx, new Spool(java.nio.file.Path.of(sc.dir()), sc.maxBytes(),
+          sc.segmentBytes()), producer, sc.fullPolicy(), stats);
+      spool.start();
+    }
     running = true;
     List<BridgeConfig.ToKafka> mappings = config.toKafka();
     for (int i = 0; i < mappings.size(); i++) {
@@ -81,6 +89,9 @@ final class ToKafkaVerticle extends VerticleBase {
     running = false;
     for (MappingSubscriber s : subscribers) {
       broker.unsubscribe(s, s.mapper.mapping().subscribeFilter());
+    }
+    if (spool != null) {
+      spool.stop(); // what Kafka has not acknowledged stays in the spool for the next start
     }
     // records already handed to the producer are flushed; their publishers are acknowledged when Kafka confirms
     return producer.flush().transform(ar -> producer.close());
@@ -138,9 +149,14 @@ final class ToKafkaVerticle extends VerticleBase {
       return ToKafkaVerticle.this.context;
     }
 
+    private boolean buffered() {
+      return mapper.mapping().delivery() == BridgeConfig.Delivery.BUFFERED;
+    }
+
+    /** End-to-end always; buffered only to refuse (PUBACK 0x97) while the spool is full and the policy says so. */
     @Override
     public boolean confirms(Message message, int qos) {
-      return mapper.mapping().delivery() == BridgeConfig.Delivery.END_TO_END;
+      return !buffered() || spool.refuses(message.payload().length);
     }
 
     @Override
@@ -150,13 +166,37 @@ final class ToKafkaVerticle extends VerticleBase {
         done.fail("kafka-bridge " + config.name() + " is stopped");
         return;
       }
+      if (buffered()) {
+        if (spool(message.withRetain(retainFlag))) {
+          done.complete();
+        } else {
+          done.fail(new QuotaExceededException("kafka-bridge " + config.name() + " spool is full"));
+        }
+        return;
+      }
       send(this, message.withRetain(retainFlag)).onComplete(done);
+    }
+
+    private boolean spool(Message m) {
+      KafkaProducerRecord<byte[], byte[]> record = mapper.record(m);
+      if (!RecordMapper.validTopic(record.topic())) {
+        stats.errors.incrementAndGet();
+        stats.dropped.incrementAndGet();
+        LOG.warn("kafka-bridge={} topic '{}' of MQTT topic '{}' is not a valid Kafka topic: message dropped",
+            config.name(), record.topic(), m.topic());
+        return true;
+      }
+      return spool.add(record);
     }
 
     @Override
     public void deliver(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
       if (!running) {
         stats.dropped.incrementAndGet();
+        return;
+      }
+      if (buffered()) {
+        spool(message.withRetain(retainFlag));
         return;
       }
       // QoS 0, or a publisher nobody waits for (will, broker messages): at most once
@@ -172,6 +212,7 @@ final class ToKafkaVerticle extends VerticleBase {
     final AtomicLong errors = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong committed = new AtomicLong();
+    final AtomicLong buffered = new AtomicLong();
     volatile boolean connected;
     volatile String lastError;
   }
