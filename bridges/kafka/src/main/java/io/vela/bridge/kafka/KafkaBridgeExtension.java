@@ -11,15 +11,16 @@ import java.util.function.Function;
 /**
  * The {@code kafka-bridges} section: each named bridge connects MQTT and one Kafka cluster in either or both
  * directions. {@code ${NAME}} (and {@code ${NAME:-default}}) in bootstrap-servers and in producer/consumer property
- * values is replaced by the environment variable NAME at load.
+ * values is replaced by the environment variable NAME (or else the Java system property NAME) at load.
  */
 public final class KafkaBridgeExtension implements BrokerExtension {
 
   private final Function<String, String> env;
   private final List<KafkaBridge> bridges = new ArrayList<>();
 
+  /** {@code ${NAME}} from the environment, else from the Java system property NAME ({@code -DNAME=...}). */
   public KafkaBridgeExtension() {
-    this(System::getenv);
+    this(name -> System.getenv(name) != null ? System.getenv(name) : System.getProperty(name));
   }
 
   /** With another source of environment variables (tests). */

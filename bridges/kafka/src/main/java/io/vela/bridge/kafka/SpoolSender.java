@@ -62,11 +62,6 @@ final class SpoolSender {
     }
   }
 
-  /** True when the spool has no room for a record of about {@code size} bytes and the policy is to refuse. */
-  boolean refuses(int size) {
-    return policy == BridgeConfig.FullPolicy.REJECT && !spool.fits(size);
-  }
-
   /**
    * Spools one record (applying the full policy) and sends what it can.
    *

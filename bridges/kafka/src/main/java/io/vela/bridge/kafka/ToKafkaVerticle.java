@@ -48,6 +48,11 @@ final class ToKafkaVerticle extends VerticleBase {
     p.put("linger.ms", "5");
     p.put("delivery.timeout.ms", "120000");
     p.put("client.id", "vela-" + config.name());
+    if (config.buffered()) {
+      // the spool sender runs on a worker context: fail fast (and retry from the spool) instead of blocking it for
+      // the default 60 s while Kafka's metadata is unavailable
+      p.put("max.block.ms", "1000");
+    }
     p.putAll(config.producer());
     // the guarantee rests on these: not overridable
     p.put("acks", "all");
@@ -153,10 +158,13 @@ final class ToKafkaVerticle extends VerticleBase {
       return mapper.mapping().delivery() == BridgeConfig.Delivery.BUFFERED;
     }
 
-    /** End-to-end always; buffered only to refuse (PUBACK 0x97) while the spool is full and the policy says so. */
+    /**
+     * Always: end-to-end waits for Kafka, buffered for the record to be in the spool (so a refusal when the spool is
+     * full reaches the publisher as PUBACK 0x97 instead of an acknowledged message being dropped).
+     */
     @Override
     public boolean confirms(Message message, int qos) {
-      return !buffered() || spool.refuses(message.payload().length);
+      return true;
     }
 
     @Override
