@@ -521,7 +521,9 @@ public final class ClientConnection implements PacketHandler {
           if (waitingAcks == null || waitingAcks.isEmpty()) {
             channel.pubRec(packetId, ReasonCode.SUCCESS);
           } else {
-            acks().add(null, ok -> acknowledgeConfirmed(2, packetId, ReasonCode.SUCCESS, ok));
+            // answered like the original, which is still waiting: refused if that one fails meanwhile
+            acks().add(null, ok -> acknowledgeConfirmed(2, packetId, session.awaitingRelease().contains(packetId)
+                ? ReasonCode.SUCCESS : ReasonCode.UNSPECIFIED_ERROR, ok));
           }
           return;
         }
@@ -587,8 +589,8 @@ public final class ClientConnection implements PacketHandler {
 
   /**
    * Sends an acknowledgement that waited for a ConfirmingSubscriber. When that failed, an MQTT 5 publisher gets
-   * reason code 0x80 (the message is not safe; 0x97 for a {@link QuotaExceededException}), an MQTT 3.x publisher, which has no negative acknowledgement, loses
-   * its connection unacknowledged so that it sends the message again.
+   * reason code 0x80 (the message is not safe; 0x97 for a {@link QuotaExceededException}), an MQTT 3.x publisher,
+   * which has no negative acknowledgement, loses its connection unacknowledged so that it sends the message again.
    */
   private void acknowledgeConfirmed(int qos, int packetId, ReasonCode reason, Throwable failure) {
     if (state != State.CONNECTED) {

@@ -153,6 +153,20 @@ class ConfirmedAcksTest {
   }
 
   @Test
+  @DisplayName("a QoS 2 resend while the original waits is answered like the original [MQTT-4.3.3-10]")
+  void qos2ResendWaitsForOriginal() throws Exception {
+    FakeChannel pub = connected(MqttVersion.V5);
+    publish(pub, "k/1", 2, 7);
+    await().atMost(Duration.ofSeconds(5)).until(() -> holder.promises.size() == 1);
+    on(() -> pub.handler.onPublish(Message.of("k/1", "m7".getBytes(), 2, false, ""), 7, true));
+    assertThat(holder.promises).hasSize(1); // not routed twice
+    assertThat(pub.sent).isEmpty();
+    holder.promises.get(0).fail("kafka down");
+    await().atMost(Duration.ofSeconds(5)).until(() -> pub.sent.size() == 2);
+    assertThat(pub.sent).containsExactly("PUBREC 7 UNSPECIFIED_ERROR", "PUBREC 7 UNSPECIFIED_ERROR");
+  }
+
+  @Test
   @DisplayName("an MQTT 3.1.1 publisher has no negative PUBACK: it is disconnected unacknowledged")
   void v3FailureCloses() throws Exception {
     FakeChannel pub = connected(MqttVersion.V3_1_1);
