@@ -459,7 +459,7 @@ public final class ClientConnection implements PacketHandler {
     if (!requireConnected("PUBLISH")) {
       return;
     }
-    Message message = received.withPublisherId(clientId);
+    Message message = received.withPublisher(clientId, credentials == null ? null : credentials.username());
     registry.metrics().publishReceived.increment();
     if (malformedText("topic name", message.topic())) {
       return;

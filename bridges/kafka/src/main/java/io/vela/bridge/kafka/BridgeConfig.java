@@ -21,8 +21,8 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
   static final String SECTION = "kafka-bridges";
 
   /** Placeholders of to-kafka topic, key and header templates (plus ${1}, ${2}, ...: the filter's wildcards). */
-  static final Set<String> MQTT_NAMES = Set.of("topic", "client-id", "qos", "retain", "content-type",
-      "response-topic", "correlation-data");
+  static final Set<String> MQTT_NAMES = Set.of("topic", "client-id", "username", "qos", "retain",
+      "content-type", "response-topic", "correlation-data");
   /** Placeholders of the from-kafka MQTT topic template. */
   static final Set<String> KAFKA_NAMES = Set.of("key", "topic", "partition", "offset", "header.");
 

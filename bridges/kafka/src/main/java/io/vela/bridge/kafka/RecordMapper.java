@@ -82,6 +82,7 @@ final class RecordMapper {
     return switch (name) {
       case "topic" -> m.topic();
       case "client-id" -> m.publisherId();
+      case "username" -> m.username();
       case "qos" -> Integer.toString(m.qos());
       case "retain" -> Boolean.toString(m.retain());
       case "content-type" -> m.properties().contentType();
@@ -107,6 +108,9 @@ final class RecordMapper {
         .put("retain", m.retain())
         .put("client-id", m.publisherId())
         .put("payload", Base64.getEncoder().encodeToString(m.payload()));
+    if (m.username() != null) {
+      o.put("username", m.username());
+    }
     if (m.properties().contentType() != null) {
       o.put("content-type", m.properties().contentType());
     }

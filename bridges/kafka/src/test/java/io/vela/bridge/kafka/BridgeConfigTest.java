@@ -68,6 +68,23 @@ class BridgeConfigTest {
   }
 
   @Test
+  void theBrokersConfigLoaderReportsABadBridgeAsAConfigErrorNamingTheKey() {
+    String yaml = String.join("\n",
+        "kafka-bridges:",
+        "  main:",
+        "    bootstrap-servers: ${KAFKA_BOOTSTRAP_SERVERS}",
+        "    to-kafka:",
+        "      - filter: telemetry/#",
+        "        topic: mqtt.telemetry",
+        "        key: publisher",
+        "");
+    assertThatThrownBy(() -> io.vela.config.ConfigLoader.parse(yaml, "bad.yaml", Map.of(),
+        List.of(new KafkaBridgeExtension(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")::get))))
+        .isInstanceOf(io.vela.config.ConfigException.class)
+        .hasMessageContaining("kafka-bridges.main.to-kafka[0].key");
+  }
+
+  @Test
   void shareGroupMakesASharedSubscription() {
     BridgeConfig c = parse(bridge(ok().put("share-group", "kafka"))).get(0);
     assertThat(c.toKafka().get(0).subscribeFilter()).isEqualTo("$share/kafka/telemetry/+/#");

@@ -38,7 +38,7 @@ class KafkaBridgeIT {
                 .put("key", "client-id")
                 .put("headers", new JsonObject().put("mqtt_topic", "${topic}").put("mqtt_qos", "${qos}")
                     .put("mqtt_retain", "${retain}").put("content_type", "${content-type}")
-                    .put("correlation", "${correlation-data}").put("device", "${1}").put("measure", "${2}"))
+                    .put("correlation", "${correlation-data}").put("user", "${username}").put("device", "${1}").put("measure", "${2}"))
                 .put("user-properties", true))
             .add(new JsonObject().put("filter", "keyed/+/#").put("topic", "it.keyed").put("key", "dev-${1}")
                 .put("envelope", "json")))
@@ -62,6 +62,13 @@ class KafkaBridgeIT {
     return c;
   }
 
+  private static Mqtt5BlockingClient client(String id, String username) {
+    Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(broker.port())
+        .simpleAuth().username(username).applySimpleAuth().buildBlocking();
+    c.connect();
+    return c;
+  }
+
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
     Header h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
@@ -69,7 +76,7 @@ class KafkaBridgeIT {
 
   @Test
   void mqttMessageBecomesRecordWithMappedTopicKeyHeadersAndUnchangedPayload() {
-    Mqtt5BlockingClient pub = client("sensor-7");
+    Mqtt5BlockingClient pub = client("sensor-7", "alice");
     byte[] payload = {0, 1, 2, (byte) 0xff, 42};
     pub.publishWith().topic("telemetry/dev7/temp").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(payload)
         .contentType("application/octet-stream").correlationData("corr-1".getBytes(StandardCharsets.UTF_8))
@@ -87,6 +94,7 @@ class KafkaBridgeIT {
     assertThat(header(r, "mqtt_retain")).isEqualTo("true");
     assertThat(header(r, "content_type")).isEqualTo("application/octet-stream");
     assertThat(header(r, "correlation")).isEqualTo("corr-1");
+    assertThat(header(r, "user")).isEqualTo("alice");
     assertThat(header(r, "device")).isEqualTo("dev7");
     assertThat(header(r, "measure")).isEqualTo("temp");
     assertThat(header(r, "site")).isEqualTo("north");
