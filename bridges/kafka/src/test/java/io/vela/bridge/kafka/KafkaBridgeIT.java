@@ -45,6 +45,12 @@ class KafkaBridgeIT {
         .put("from-kafka", new JsonArray()
             .add(new JsonObject().put("topics", "it.commands").put("group-id", "it-commands")
                 .put("start-offset", "earliest").put("mqtt-topic", "commands/${key}").put("qos", 1))));
+    // two bridges in one shared group: each message goes to Kafka once, through one of them
+    for (String name : new String[] {"share-a", "share-b"}) {
+      bridges.put(name, new JsonObject().put("bootstrap-servers", kafka.bootstrapServers())
+          .put("to-kafka", new JsonArray().add(new JsonObject().put("filter", "shared/#").put("share-group", "kafka")
+              .put("topic", "it.shared").put("key", "topic"))));
+    }
     broker = BridgeBroker.start(bridges);
   }
 
@@ -99,6 +105,23 @@ class KafkaBridgeIT {
     assertThat(header(r, "measure")).isEqualTo("temp");
     assertThat(header(r, "site")).isEqualTo("north");
     assertThat(header(r, "unit")).isEqualTo("C");
+  }
+
+  @Test
+  void bridgesInOneShareGroupSplitTheMessagesInsteadOfEachWritingThem() {
+    Mqtt5BlockingClient pub = client("shared-pub");
+    for (int i = 0; i < 40; i++) {
+      pub.publishWith().topic("shared/" + i).qos(MqttQos.AT_LEAST_ONCE).payload(("s" + i).getBytes()).send();
+    }
+    pub.disconnect();
+    List<ConsumerRecord<byte[], byte[]>> records = KafkaRecords.readUntil(kafka.bootstrapServers(), "it.shared",
+        l -> l.size() >= 40, Duration.ofSeconds(60));
+    assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).hasSize(40)
+        .doesNotHaveDuplicates();
+    await().atMost(Duration.ofSeconds(10)).until(() -> broker.component("share-b").status().getLong("sent") > 0);
+    assertThat(broker.component("share-a").status().getLong("sent")
+        + broker.component("share-b").status().getLong("sent")).isEqualTo(40);
+    assertThat(broker.component("share-a").status().getLong("sent")).isPositive();
   }
 
   @Test
