@@ -11,9 +11,10 @@ package io.vela.api;
  * @param properties       MQTT 5 properties passed through to subscribers
  * @param publisherId      the client id of the publisher ("" for messages the broker makes itself)
  * @param createdAtNanos   {@link System#nanoTime()} when the broker received it, for expiry
+ * @param username         the user name the publisher connected with, or null (none, or made by the broker)
  */
 public record Message(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties,
-                      String publisherId, long createdAtNanos) {
+                      String publisherId, long createdAtNanos, String username) {
 
   public Message {
     if (qos < 0 || qos > 2) {
@@ -22,17 +23,29 @@ public record Message(String topic, byte[] payload, int qos, boolean retain, Pub
     properties = properties == null ? PublishProperties.NONE : properties;
   }
 
+  /** A message without a publisher user name. */
+  public Message(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties,
+                 String publisherId, long createdAtNanos) {
+    this(topic, payload, qos, retain, properties, publisherId, createdAtNanos, null);
+  }
+
   public static Message of(String topic, byte[] payload, int qos, boolean retain, String publisherId) {
     return new Message(topic, payload, qos, retain, PublishProperties.NONE, publisherId, System.nanoTime());
   }
 
   /** The same message attributed to {@code clientId} (for No Local); payload shared, not copied. */
   public Message withPublisherId(String clientId) {
-    return new Message(topic, payload, qos, retain, properties, clientId, createdAtNanos);
+    return new Message(topic, payload, qos, retain, properties, clientId, createdAtNanos, username);
+  }
+
+  /** The same message attributed to {@code clientId} connected as {@code user} (null: no user name). */
+  public Message withPublisher(String clientId, String user) {
+    return new Message(topic, payload, qos, retain, properties, clientId, createdAtNanos, user);
   }
 
   public Message withRetain(boolean flag) {
-    return flag == retain ? this : new Message(topic, payload, qos, flag, properties, publisherId, createdAtNanos);
+    return flag == retain ? this
+        : new Message(topic, payload, qos, flag, properties, publisherId, createdAtNanos, username);
   }
 
   /** True when a message expiry interval was set and has elapsed at {@code nowNanos}. */

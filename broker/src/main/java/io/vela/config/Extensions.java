@@ -17,7 +17,8 @@ public final class Extensions {
    * may name them; a build without that extension (e.g. the broker module alone) ignores the section with a warning
    * instead of refusing the file.
    */
-  static final Map<String, String> SHIPPED = Map.of("admin", "the web console (vela-web-console)");
+  static final Map<String, String> SHIPPED = Map.of("admin", "the web console (vela-web-console)",
+      "kafka-bridges", "the Kafka bridge (vela-bridge-kafka)");
 
   private Extensions() {
   }

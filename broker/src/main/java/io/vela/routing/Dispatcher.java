@@ -1,9 +1,12 @@
 package io.vela.routing;
 
+import io.vela.api.ConfirmingSubscriber;
 import io.vela.api.Message;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -45,6 +48,8 @@ public final class Dispatcher {
     int qos;
     boolean retainAsPublished;
     int[] subscriptionIds = NO_IDS;
+    /** Set when the publisher's acknowledgement waits for a {@link ConfirmingSubscriber}. */
+    Promise<Void> confirmed;
 
     Delivery(Subscriber subscriber) {
       this(subscriber, null);
@@ -65,10 +70,21 @@ public final class Dispatcher {
       }
     }
 
+    /** Asks a {@link ConfirmingSubscriber} whether the publisher's acknowledgement must wait for it. */
+    void askConfirmation(Message message, Consumer<Future<Void>> confirmations) {
+      int q = Math.min(message.qos(), qos);
+      if (q > 0 && subscriber instanceof ConfirmingSubscriber cs && cs.confirms(message, q)) {
+        confirmed = Promise.promise();
+        confirmations.accept(confirmed.future());
+      }
+    }
+
     void run(Message message) {
       int q = Math.min(message.qos(), qos);
       boolean retain = retainAsPublished && message.retain();
-      if (group == null) {
+      if (confirmed != null) {
+        ((ConfirmingSubscriber) subscriber).deliverConfirmed(message, q, retain, subscriptionIds, confirmed);
+      } else if (group == null) {
         subscriber.deliver(message, q, retain, subscriptionIds);
       } else {
         subscriber.deliverShared(message, q, retain, subscriptionIds, group);
@@ -94,6 +110,15 @@ public final class Dispatcher {
    * @return how many deliveries were made (subscribers plus shared groups)
    */
   public int publish(Message message, Consumer<Subscriber> congested) {
+    return publish(message, congested, null);
+  }
+
+  /**
+   * Routes {@code message} like {@link #publish(Message, Consumer)} and hands {@code confirmations} (when not null)
+   * one future per {@link ConfirmingSubscriber} that wants the publisher's acknowledgement to wait for it, before
+   * any delivery runs. Ordinary subscribers cost nothing extra.
+   */
+  public int publish(Message message, Consumer<Subscriber> congested, Consumer<Future<Void>> confirmations) {
     if (message.retain()) {
       retained.update(message);
     }
@@ -103,13 +128,14 @@ public final class Dispatcher {
     }
     scratch.busy = true;
     try {
-      return route(message, congested, scratch);
+      return route(message, congested, confirmations, scratch);
     } finally {
       scratch.clear();
     }
   }
 
-  private int route(Message message, Consumer<Subscriber> congested, Scratch scratch) {
+  private int route(Message message, Consumer<Subscriber> congested, Consumer<Future<Void>> confirmations,
+                    Scratch scratch) {
     List<Subscription> matches = scratch.matches;
     List<SharedGroup> groups = scratch.groups;
     trie.match(message.topic(), matches, groups);
@@ -117,7 +143,7 @@ public final class Dispatcher {
       return 0;
     }
     if (groups.isEmpty() && matches.size() == 1) {
-      return publishToOne(message, matches.get(0), congested);
+      return publishToOne(message, matches.get(0), congested, confirmations);
     }
     // one delivery per subscriber: its Subscription when only one of its filters matched (nothing allocated), a
     // Delivery aggregating the options when several did [MQTT-3.3.4-2]
@@ -159,6 +185,9 @@ public final class Dispatcher {
     int count = items.size();
     if (count == 0) {
       return 0;
+    }
+    if (confirmations != null && message.qos() > 0) {
+      askConfirmations(items, message, confirmations);
     }
     // group by the subscribers' contexts: one task per other context, the current one inline after them
     Context current = Vertx.currentContext();
@@ -209,6 +238,25 @@ public final class Dispatcher {
       }
     }
     return count;
+  }
+
+  /** Lets every {@link ConfirmingSubscriber} among the deliveries hold the publisher's acknowledgement back. */
+  private static void askConfirmations(List<Object> items, Message message, Consumer<Future<Void>> confirmations) {
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      if (!(subscriberOf(item) instanceof ConfirmingSubscriber)) {
+        continue;
+      }
+      Delivery d;
+      if (item instanceof Subscription s) {
+        d = new Delivery(s.subscriber());
+        d.add(s.options());
+        items.set(i, d);
+      } else {
+        d = (Delivery) item;
+      }
+      d.askConfirmation(message, confirmations);
+    }
   }
 
   private static int indexOf(List<Object> items, Subscriber subscriber) {
@@ -283,13 +331,23 @@ public final class Dispatcher {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The common case of exactly one matching (non-shared) subscription: no maps, no lists. */
-  private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested) {
+  private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested,
+                                  Consumer<Future<Void>> confirmations) {
     SubscriptionOptions o = s.options();
     if (o.noLocal() && s.subscriber().id().equals(message.publisherId())) {
       return 0; // [MQTT-3.8.3-3]
     }
     Context ctx = s.subscriber().context();
-    if (ctx == Vertx.currentContext()) {
+    if (confirmations != null && message.qos() > 0 && s.subscriber() instanceof ConfirmingSubscriber) {
+      Delivery d = new Delivery(s.subscriber());
+      d.add(o);
+      d.askConfirmation(message, confirmations);
+      if (ctx == Vertx.currentContext()) {
+        d.run(message);
+      } else {
+        ctx.runOnContext(v -> d.run(message));
+      }
+    } else if (ctx == Vertx.currentContext()) {
       deliver(s, message);
     } else {
       ctx.runOnContext(v -> deliver(s, message));

@@ -11,6 +11,7 @@ import io.vela.config.AuthConfig;
 import io.vela.api.Credentials;
 import io.vela.api.EnhancedAuthenticator;
 import io.vela.api.Message;
+import io.vela.api.QuotaExceededException;
 import io.vela.api.Subscriber;
 import io.vela.api.SubscriptionOptions;
 import io.vela.auth.ConnectionGuard;
@@ -94,6 +95,11 @@ public final class ClientConnection implements PacketHandler {
   /** When the credentials expire (token exp), or null. */
   private java.time.Instant expiresAt;
   private long expiryTimer = -1;
+  /** Acknowledgements waiting for a ConfirmingSubscriber (e.g. a Kafka bridge), created on first use. */
+  private PublisherAcks waitingAcks;
+  /** What the PUBLISH being routed must wait for before its acknowledgement, or null. */
+  private Future<Void> confirmation;
+  private final Consumer<Future<Void>> onConfirmation = this::awaitConfirmation;
 
   /** A connection that did not come through a listener's admission control (tests). */
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
@@ -560,7 +566,7 @@ public final class ClientConnection implements PacketHandler {
     if (!requireConnected("PUBLISH")) {
       return;
     }
-    Message message = received.withPublisherId(clientId);
+    Message message = received.withPublisher(clientId, credentials == null ? null : credentials.username());
     registry.metrics().received(message.qos());
     if (malformedText("topic name", message.topic())) {
       return;
@@ -611,13 +617,25 @@ public final class ClientConnection implements PacketHandler {
         }
       }
       case 1 -> {
+        confirmation = null;
         int n = allowed ? route(message) : 0;
-        channel.pubAck(packetId, ack(allowed, n));
+        if (confirmation == null && (waitingAcks == null || waitingAcks.isEmpty())) {
+          channel.pubAck(packetId, ack(allowed, n));
+        } else {
+          ReasonCode reason = ack(allowed, n);
+          acks().add(confirmation, ok -> acknowledgeConfirmed(1, packetId, reason, ok));
+        }
       }
       default -> {
         if (session.awaitingRelease().contains(packetId)) {
           // a resend before PUBREL: already routed, never deliver twice [MQTT-4.3.3-10]
-          channel.pubRec(packetId, ReasonCode.SUCCESS);
+          if (waitingAcks == null || waitingAcks.isEmpty()) {
+            channel.pubRec(packetId, ReasonCode.SUCCESS);
+          } else {
+            // answered like the original, which is still waiting: refused if that one fails meanwhile
+            acks().add(null, ok -> acknowledgeConfirmed(2, packetId, session.awaitingRelease().contains(packetId)
+                ? ReasonCode.SUCCESS : ReasonCode.UNSPECIFIED_ERROR, ok));
+          }
           return;
         }
         if (session.awaitingRelease().size() >= config.receiveMaximum) {
@@ -625,11 +643,17 @@ public final class ClientConnection implements PacketHandler {
               + " QoS 2 messages awaiting PUBREL [MQTT-3.3.4-7]");
           return;
         }
+        confirmation = null;
         int n = allowed ? route(message) : 0;
         if (allowed) {
           session.awaitingRelease().add(packetId);
         }
-        channel.pubRec(packetId, ack(allowed, n));
+        if (confirmation == null && (waitingAcks == null || waitingAcks.isEmpty())) {
+          channel.pubRec(packetId, ack(allowed, n));
+        } else {
+          ReasonCode reason = ack(allowed, n);
+          acks().add(confirmation, ok -> acknowledgeConfirmed(2, packetId, reason, ok));
+        }
       }
     }
   }
@@ -675,7 +699,55 @@ public final class ClientConnection implements PacketHandler {
   }
 
   private int route(Message message) {
-    return registry.dispatcher().publish(message, onCongested);
+    return registry.dispatcher().publish(message, onCongested, onConfirmation);
+  }
+
+  /** A ConfirmingSubscriber wants the acknowledgement of the PUBLISH being routed to wait for {@code f}. */
+  private void awaitConfirmation(Future<Void> f) {
+    confirmation = confirmation == null ? f : Future.all(confirmation, f).mapEmpty();
+  }
+
+  private PublisherAcks acks() {
+    if (waitingAcks == null) {
+      // twice the receive maximum: an MQTT 5 client that keeps to it is never paused (its PINGREQs still get
+      // answers); MQTT 3.x clients, which have no such limit, are not read from past this many
+      waitingAcks = new PublisherAcks(context(), 2 * config.receiveMaximum, channel::pauseReading, () -> {
+        if (state == State.CONNECTED && !heldBack && throttleTimer < 0) {
+          channel.resumeReading();
+        }
+      });
+    }
+    return waitingAcks;
+  }
+
+  /**
+   * Sends an acknowledgement that waited for a ConfirmingSubscriber. When that failed, an MQTT 5 publisher gets
+   * reason code 0x80 (the message is not safe; 0x97 for a {@link QuotaExceededException}), an MQTT 3.x publisher,
+   * which has no negative acknowledgement, loses its connection unacknowledged so that it sends the message again.
+   */
+  private void acknowledgeConfirmed(int qos, int packetId, ReasonCode reason, Throwable failure) {
+    if (state != State.CONNECTED) {
+      return;
+    }
+    if (failure != null) {
+      registry.metrics().protocolError("CONFIRMATION_FAILED");
+      if (!v5()) {
+        LOG.info("clientId={} address={} a subscriber could not take packetId={}, closing unacknowledged", clientId,
+            channel.remoteAddress(), packetId);
+        state = State.CLOSING;
+        channel.close();
+        return;
+      }
+      reason = failure instanceof QuotaExceededException ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR;
+      if (qos == 2) {
+        session.awaitingRelease().remove(packetId); // an error PUBREC ends the exchange (MQTT 5 4.3.3)
+      }
+    }
+    if (qos == 1) {
+      channel.pubAck(packetId, reason);
+    } else {
+      channel.pubRec(packetId, reason);
+    }
   }
 
   /**
@@ -706,7 +778,7 @@ public final class ClientConnection implements PacketHandler {
       context().owner().cancelTimer(holdBackTimer);
       holdBackTimer = -1;
     }
-    if (state == State.CONNECTED && throttleTimer < 0) {
+    if (state == State.CONNECTED && throttleTimer < 0 && (waitingAcks == null || !waitingAcks.full())) {
       channel.resumeReading();
     }
   }
@@ -786,7 +858,7 @@ public final class ClientConnection implements PacketHandler {
       channel.pauseReading();
       throttleTimer = context().owner().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> {
         throttleTimer = -1;
-        if (state == State.CONNECTED && !heldBack) {
+        if (state == State.CONNECTED && !heldBack && (waitingAcks == null || !waitingAcks.full())) {
           channel.resumeReading();
         }
       });
@@ -1112,6 +1184,9 @@ public final class ClientConnection implements PacketHandler {
     }
     State previous = state;
     state = State.CLOSED;
+    if (waitingAcks != null) {
+      waitingAcks.discard();
+    }
     cancelConnectTimer();
     if (expiryTimer >= 0) {
       context().owner().cancelTimer(expiryTimer);
