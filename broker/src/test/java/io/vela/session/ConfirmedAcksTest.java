@@ -78,6 +78,7 @@ class ConfirmedAcksTest {
   void setUp() {
     vertx = Vertx.vertx();
     config = new MqttConfig();
+    config.allowAnonymous = true; // anonymous is off by default; these clients send no credentials
     registry = new SessionRegistry(config, new Dispatcher(new SubscriptionTrie(), new RetainedStore()),
         new BrokerMetrics());
     ctx = vertx.getOrCreateContext();
