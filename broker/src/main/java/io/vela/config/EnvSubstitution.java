@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 /**
  * Replaces {@code ${NAME}} in text values of the configuration with the environment variable NAME, e.g.
  * {@code issuer: ${VELA_OIDC_ISSUER}}; {@code $${} writes a literal {@code ${}. A variable that is not set is a
- * configuration error naming the key and the variable. Keys are never substituted.
+ * configuration error naming the key and the variable. Keys are never substituted. Only names in the environment
+ * variables' convention (upper case, digits, underscores) are references: {@code ${topic}} or {@code ${1}} stay as
+ * they are, for the templates of the Kafka bridge.
  */
 final class EnvSubstitution {
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Z_][A-Z0-9_]*)}");
 
   private EnvSubstitution() {
   }

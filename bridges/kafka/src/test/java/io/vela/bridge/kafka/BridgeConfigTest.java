@@ -78,7 +78,8 @@ class BridgeConfigTest {
         "        topic: mqtt.telemetry",
         "        key: publisher",
         "");
-    assertThatThrownBy(() -> io.vela.config.ConfigLoader.parse(yaml, "bad.yaml", Map.of(),
+    assertThatThrownBy(() -> io.vela.config.ConfigLoader.parse(yaml, "bad.yaml",
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"),
         List.of(new KafkaBridgeExtension(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")::get))))
         .isInstanceOf(io.vela.config.ConfigException.class)
         .hasMessageContaining("kafka-bridges.main.to-kafka[0].key");

@@ -27,9 +27,9 @@ class ExampleConfigIT {
   @Test
   void theExampleBridgesTelemetryToKafkaAndCommandsFromKafka() throws Exception {
     KafkaTestServer kafka = KafkaTestServer.shared();
-    System.setProperty("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     Path example = Path.of(System.getProperty("user.dir")).resolve("../../conf/examples/kafka-bridge.yaml");
-    VelaConfig config = ConfigLoader.parse(Files.readString(example), example.toString(), Map.of());
+    VelaConfig config = ConfigLoader.parse(Files.readString(example), example.toString(),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
     config.listeners.get("tcp").bind = "127.0.0.1";
     config.listeners.get("tcp").port = 0;
     config.eventLoops = 2;
@@ -65,7 +65,6 @@ class ExampleConfigIT {
       }
       device.disconnect();
     } finally {
-      System.clearProperty("KAFKA_BOOTSTRAP_SERVERS");
       broker.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
   }
