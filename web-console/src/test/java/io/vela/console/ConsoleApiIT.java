@@ -11,8 +11,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.vela.api.ManagedComponent;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -320,42 +318,10 @@ class ConsoleApiIT {
   }
 
   /** A component the test steers (the Kafka bridge registers the same way). */
-  static final class TestBridge implements ManagedComponent {
-    volatile String state = "running";
-    volatile long forwarded = 7;
-
-    @Override
-    public String name() {
-      return "test-bridge";
-    }
-
-    @Override
-    public String kind() {
-      return "test-bridge";
-    }
-
-    @Override
-    public JsonObject status() {
-      return new JsonObject().put("state", state).put("forwarded", forwarded);
-    }
-
-    @Override
-    public Future<Void> start() {
-      state = "running";
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> stop() {
-      state = "stopped";
-      return Future.succeededFuture();
-    }
-  }
-
   @Test
   @DisplayName("bridges: status listed, stopped and started through the API")
   void bridges() {
-    TestBridge bridge = new TestBridge();
+    FakeBridge bridge = new FakeBridge("test-bridge", new JsonObject().put("forwarded", 7L));
     broker.broker.context().register(bridge);
     try {
       JsonObject list = json(broker.get("/api/v1/bridges", ADMIN_KEY));

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.vela.api.ManagedComponent;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -95,37 +93,6 @@ class ConsoleMetricsIT {
     }
   }
 
-  static final class Bridge implements ManagedComponent {
-    volatile String state = "running";
-
-    @Override
-    public String name() {
-      return "metrics-bridge";
-    }
-
-    @Override
-    public String kind() {
-      return "test-bridge";
-    }
-
-    @Override
-    public JsonObject status() {
-      return new JsonObject().put("state", state).put("buffered", 3).put("lag", 42L);
-    }
-
-    @Override
-    public Future<Void> start() {
-      state = "running";
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> stop() {
-      state = "stopped";
-      return Future.succeededFuture();
-    }
-  }
-
   @Test
   @DisplayName("a bridge's numeric status fields become vela_bridge_* gauges; a failed bridge makes /health/ready "
       + "DOWN (503) until it recovers; /health/live stays UP")
@@ -134,7 +101,7 @@ class ConsoleMetricsIT {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(ready.body()).getString("outcome")).isEqualTo("UP");
 
-    Bridge bridge = new Bridge();
+    FakeBridge bridge = new FakeBridge("metrics-bridge", new JsonObject().put("buffered", 3).put("lag", 42L));
     broker.broker.context().register(bridge);
     try {
       Map<String, Double> m = scrape();
