@@ -42,8 +42,6 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -60,7 +58,7 @@ import io.vela.protocol.TopicSubscription;
 import io.vela.protocol.Will;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -72,22 +70,20 @@ import java.util.concurrent.TimeUnit;
  * vertx-mqtt's server uses), translating packets to Vela's transport-neutral calls and back. Everything Netty- or
  * codec-specific stays in this package.
  */
-public final class NettyMqttChannel implements ClientChannel {
+public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(NettyMqttChannel.class);
 
   private static final String DECODER = "vela-mqtt-decoder";
   private static final String ENCODER = "vela-mqtt-encoder";
   private static final String IDLE = "vela-keepalive";
-  private static final String IDLE_RELAY = "vela-keepalive-relay";
   private static final String BYTES = "vela-bytes";
   private static final String WRITES = "vela-writes";
 
   static final int WRITE_LOW_WATER_MARK = 1024 * 1024;
   static final int WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
-
-  /** The user event our relay sends instead of Netty's IdleStateEvent (which Vert.x answers by closing). */
-  private static final Object KEEP_ALIVE_EXPIRED = new Object();
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK);
 
   /** Where Netty's MQTT codec keeps the protocol version of the last CONNECT it decoded on a channel. */
   private static final AttributeKey<io.netty.handler.codec.mqtt.MqttVersion> CODEC_VERSION =
@@ -96,7 +92,7 @@ public final class NettyMqttChannel implements ClientChannel {
   /** Netty's decoder refuses wildcards in a PUBLISH topic with a DecoderException starting so. */
   private static final String NETTY_WILDCARD_TOPIC = "invalid publish topic name";
 
-  private final NetSocketInternal socket;
+  private final ConnectionEnd socket;
   private final WriteBatcher out;
   private final Context context;
   private final String remoteAddress;
@@ -109,7 +105,7 @@ public final class NettyMqttChannel implements ClientChannel {
   private final TopicAliases topicAliases = new TopicAliases();
   private boolean closed;
 
-  private NettyMqttChannel(NetSocketInternal socket, WriteBatcher out, Context context, int maxPacketSize,
+  private NettyMqttChannel(ConnectionEnd socket, WriteBatcher out, Context context, int maxPacketSize,
                            String remoteAddress) {
     this.socket = socket;
     this.out = out;
@@ -119,15 +115,15 @@ public final class NettyMqttChannel implements ClientChannel {
   }
 
   /**
-   * Installs the MQTT codec on a freshly accepted socket.
+   * Takes over a freshly accepted socket (see {@link ConnectionEnd#adopt}) and installs the MQTT codec on it.
    *
    * @param maxPacketSize largest packet accepted, in bytes
    * @param byteCounter   receives (bytesIn, bytesOut) deltas for metrics
    */
-  public static NettyMqttChannel install(NetSocketInternal socket, Context context, int maxPacketSize,
+  public static NettyMqttChannel install(NetSocket socket, Context context, int maxPacketSize,
                                          int maxClientIdLength, ByteCounter byteCounter) {
-    return install(socket, context, maxPacketSize, maxClientIdLength, byteCounter,
-        socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString());
+    ConnectionEnd end = ConnectionEnd.adopt(socket, context);
+    return install(end, context, maxPacketSize, maxClientIdLength, byteCounter, end.remoteAddress());
   }
 
   /**
@@ -135,48 +131,51 @@ public final class NettyMqttChannel implements ClientChannel {
    * proxy is known by its forwarded address). On a WebSocket socket this goes after the frame handlers, so the
    * decoder reads the byte stream the frames carry.
    */
-  public static NettyMqttChannel install(NetSocketInternal socket, Context context, int maxPacketSize,
+  public static NettyMqttChannel install(ConnectionEnd socket, Context context, int maxPacketSize,
                                          int maxClientIdLength, ByteCounter byteCounter, String remoteAddress) {
-    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    ChannelPipeline pipeline = socket.channel().pipeline();
     // a read burst is flushed once at its end: let a burst of writes queue up before the channel reports
     // unwritable, which is when QoS 0 messages for this client start being dropped
-    socket.channelHandlerContext().channel().config().setWriteBufferWaterMark(
-        new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK));
+    socket.channel().config().setWriteBufferWaterMark(WATER_MARK);
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
-    pipeline.addBefore("handler", ENCODER, MqttEncoder.INSTANCE);
-    pipeline.addBefore("handler", DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
+    pipeline.addBefore(ConnectionEnd.NAME, ENCODER, MqttEncoder.INSTANCE);
+    pipeline.addBefore(ConnectionEnd.NAME, DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
     WriteBatcher out = new WriteBatcher(context);
-    pipeline.addBefore("handler", WRITES, out);
+    pipeline.addBefore(ConnectionEnd.NAME, WRITES, out);
     return new NettyMqttChannel(socket, out, context, maxPacketSize, remoteAddress);
   }
 
   /** Starts delivering decoded packets to {@code packetHandler}. */
   public void start(PacketHandler packetHandler) {
     this.handler = packetHandler;
-    socket.eventHandler(evt -> {
-      if (evt == KEEP_ALIVE_EXPIRED) {
-        handler.onKeepAliveTimeout();
-      } else {
-        ReferenceCountUtil.release(evt);
-      }
-    });
-    socket.closeHandler(v -> {
-      closed = true;
-      handler.onClosed();
-    });
-    socket.exceptionHandler(t -> handler.onProtocolViolation(ReasonCode.UNSPECIFIED_ERROR,
-        "network error: " + t.getMessage()));
-    socket.messageHandler(this::onMessage);
+    socket.events(this);
+  }
+
+  @Override
+  public void onKeepAliveTimeout() {
+    handler.onKeepAliveTimeout();
+  }
+
+  @Override
+  public void onException(Throwable t) {
+    handler.onProtocolViolation(ReasonCode.UNSPECIFIED_ERROR, "network error: " + t.getMessage());
+  }
+
+  @Override
+  public void onClosed() {
+    closed = true;
+    handler.onClosed();
   }
 
   @Override
   public String peerCertificateName() {
-    return PeerCertificates.name(socket.isSsl() ? socket.sslSession() : null);
+    return PeerCertificates.name(socket.sslSession());
   }
 
   // ---------------------------------------------------------------- inbound
 
-  private void onMessage(Object msg) {
+  @Override
+  public void onMessage(Object msg) {
     try {
       if (!(msg instanceof MqttMessage m)) {
         return;
@@ -214,7 +213,7 @@ public final class NettyMqttChannel implements ClientChannel {
     boolean connect = m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.CONNECT;
     if (connect && connectSeen) {
       // whatever is wrong with it, a second CONNECT gets no CONNACK: it is a protocol violation [MQTT-3.1.0-2]
-      socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
+      socket.channel().attr(CODEC_VERSION).set(nettyVersion(version));
       handler.onProtocolViolation(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2] (" + cause.getMessage()
           + ")");
     } else if (cause instanceof MqttUnacceptableProtocolVersionException) {
@@ -334,7 +333,7 @@ public final class NettyMqttChannel implements ClientChannel {
     if (!first) {
       // a second CONNECT (the handler refuses it) must not change the protocol we speak on this connection: Netty's
       // codec switched to the level it claims, switch it back so a DISCONNECT is still encoded for our version
-      socket.channelHandlerContext().channel().attr(CODEC_VERSION).set(nettyVersion(version));
+      socket.channel().attr(CODEC_VERSION).set(nettyVersion(version));
     } else {
       connectSeen = true;
       version = claimed;
@@ -606,7 +605,7 @@ public final class NettyMqttChannel implements ClientChannel {
     if (!v5 || (message.properties().isEmpty() && subscriptionIds.length == 0
         && topicAliases.outboundAlias(topic) == 0)) {
       // no properties for this subscriber: our own encoding (payload not copied per subscriber, QoS 0 shared)
-      ByteBufAllocator alloc = socket.channelHandlerContext().alloc();
+      ByteBufAllocator alloc = socket.channel().alloc();
       out.write(qos == 0 && !dup ? PublishEncoding.sharedQos0(alloc, message, retain, v5)
           : PublishEncoding.encode(alloc, topic, message.payload(), qos, dup, retain, packetId, v5));
       return;
@@ -745,14 +744,13 @@ public final class NettyMqttChannel implements ClientChannel {
 
   @Override
   public void readIdleTimeoutMillis(long millis) {
-    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    ChannelPipeline pipeline = socket.channel().pipeline();
     if (pipeline.get(IDLE) != null) {
       pipeline.remove(IDLE);
-      pipeline.remove(IDLE_RELAY);
     }
     if (millis > 0) {
+      // its READER_IDLE event reaches the ConnectionEnd, which reports the keep-alive timeout
       pipeline.addBefore(DECODER, IDLE, new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
-      pipeline.addAfter(IDLE, IDLE_RELAY, new KeepAliveRelay());
     }
   }
 
@@ -764,19 +762,5 @@ public final class NettyMqttChannel implements ClientChannel {
   @Override
   public void resumeReading() {
     socket.resume();
-  }
-
-  /** Turns Netty's reader-idle event into ours, so Vert.x does not close the connection on its own. */
-  private static final class KeepAliveRelay extends io.netty.channel.ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent e) {
-        if (e.state() == IdleState.READER_IDLE) {
-          ctx.fireUserEventTriggered(KEEP_ALIVE_EXPIRED);
-        }
-        return;
-      }
-      super.userEventTriggered(ctx, evt);
-    }
   }
 }

@@ -31,7 +31,6 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.internal.net.NetSocketInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -69,15 +68,14 @@ public final class WebSocketCodec {
   }
 
   /** Installs the upgrade and framing handlers on a freshly accepted socket. */
-  public static void install(NetSocketInternal socket, WebSocketOptions options) {
-    ChannelHandlerContext handlerCtx = socket.channelHandlerContext();
-    ChannelPipeline pipeline = handlerCtx.pipeline();
-    pipeline.addBefore("handler", HTTP, new HttpServerCodec());
-    pipeline.addBefore("handler", AGGREGATOR, new HttpObjectAggregator(MAX_REQUEST_BODY));
+  public static void install(ConnectionEnd socket, WebSocketOptions options) {
+    ChannelPipeline pipeline = socket.channel().pipeline();
+    pipeline.addBefore(ConnectionEnd.NAME, HTTP, new HttpServerCodec());
+    pipeline.addBefore(ConnectionEnd.NAME, AGGREGATOR, new HttpObjectAggregator(MAX_REQUEST_BODY));
     if (options.compression()) {
-      pipeline.addBefore("handler", COMPRESSION, new WebSocketServerCompressionHandler(options.maxFramePayload()));
+      pipeline.addBefore(ConnectionEnd.NAME, COMPRESSION, new WebSocketServerCompressionHandler(options.maxFramePayload()));
     }
-    pipeline.addBefore("handler", GATE, new Gate(options));
+    pipeline.addBefore(ConnectionEnd.NAME, GATE, new Gate(options));
     WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(options.path())
         .checkStartsWith(true) // the gate has matched the path exactly; this lets a query string through
@@ -92,8 +90,8 @@ public final class WebSocketCodec {
             .closeOnProtocolViolation(true)
             .build())
         .build();
-    pipeline.addBefore("handler", PROTOCOL, new WebSocketServerProtocolHandler(config));
-    pipeline.addBefore("handler", FRAMES, new Frames());
+    pipeline.addBefore(ConnectionEnd.NAME, PROTOCOL, new WebSocketServerProtocolHandler(config));
+    pipeline.addBefore(ConnectionEnd.NAME, FRAMES, new Frames());
   }
 
   /**

@@ -8,7 +8,6 @@ import io.vela.config.MqttConfig;
 import io.vela.session.ClientConnection;
 import io.vela.session.SessionRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import java.util.function.BooleanSupplier;
@@ -44,8 +43,7 @@ public final class TcpListenerVerticle extends ListenerVerticleBase {
         socket.close();
         return;
       }
-      NetSocketInternal so = (NetSocketInternal) socket;
-      NettyMqttChannel channel = NettyMqttChannel.install(so, context, mqtt.maxPacketSize, mqtt.maxClientIdLength,
+      NettyMqttChannel channel = NettyMqttChannel.install(socket, context, mqtt.maxPacketSize, mqtt.maxClientIdLength,
           bytes);
       channel.start(new ClientConnection(channel, registry, admission, listener));
     });

@@ -1,6 +1,7 @@
 package io.vela.transport;
 
 import io.vela.auth.ConnectionGuard;
+import io.vela.codec.ConnectionEnd;
 import io.vela.codec.NettyMqttChannel;
 import io.vela.codec.WebSocketCodec;
 import io.vela.codec.WebSocketOpened;
@@ -11,7 +12,6 @@ import io.vela.config.WebSocketConfig;
 import io.vela.session.ClientConnection;
 import io.vela.session.SessionRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetServer;
 import java.util.List;
@@ -52,19 +52,15 @@ public final class WebSocketListenerVerticle extends ListenerVerticleBase {
         socket.close();
         return;
       }
-      NetSocketInternal so = (NetSocketInternal) socket;
-      so.eventHandler(event -> {
-        if (event instanceof WebSocketOpened opened) {
-          onOpened(so, opened, mqtt, bytes);
-        }
-      });
-      WebSocketCodec.install(so, options);
+      ConnectionEnd end = ConnectionEnd.adopt(socket, context);
+      end.onWebSocketOpened(opened -> onOpened(end, opened, mqtt, bytes));
+      WebSocketCodec.install(end, options);
     });
     return server.listen();
   }
 
   /** The upgrade is done: admit the client by its (possibly forwarded) address, then speak MQTT. */
-  private void onOpened(NetSocketInternal socket, WebSocketOpened opened, MqttConfig mqtt,
+  private void onOpened(ConnectionEnd socket, WebSocketOpened opened, MqttConfig mqtt,
                         MetricsByteCounter bytes) {
     if (!accepting()) {
       socket.close();

@@ -1,0 +1,218 @@
+package io.vela.codec;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The last handler of an MQTT connection's pipeline, in the place of Vert.x's socket handler. Vert.x's NetServer
+ * still accepts the connection (TLS, SNI, PROXY protocol, port sharing across event loops), then the connection is
+ * taken over here, the way Vert.x's own HTTP server takes over its connections: the {@link NetSocket} is dropped, and
+ * with it its inbound and outbound message queues (about 4 KiB per idle connection, which is most of what a
+ * connection costs otherwise). Events run on the listener's Vert.x context, like a NetSocket's would.
+ *
+ * <p>Reading can be paused: packets already decoded from the last read wait here, in order, and are delivered on
+ * resume; the socket is not read meanwhile.
+ */
+public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
+
+  /** The name Vert.x gives its socket handler; the codec's handlers are added before it. */
+  static final String NAME = "handler";
+
+  /** What a connection's owner hears; every call runs on the connection's context. */
+  interface Events {
+    void onMessage(Object msg);
+
+    void onKeepAliveTimeout();
+
+    void onException(Throwable t);
+
+    void onClosed();
+  }
+
+  private final ContextInternal context;
+  private final Channel channel;
+  private final String remoteAddress;
+  private final String remoteHost;
+  private Events events;
+  private Consumer<WebSocketOpened> onWebSocketOpened;
+  private boolean paused;
+  private ArrayDeque<Object> pending;
+  private boolean drainScheduled;
+  private boolean inactive;
+
+  private ConnectionEnd(ContextInternal context, Channel channel, String remoteAddress, String remoteHost) {
+    this.context = context;
+    this.channel = channel;
+    this.remoteAddress = remoteAddress;
+    this.remoteHost = remoteHost;
+  }
+
+  /**
+   * Takes over a socket Vert.x has just accepted (call from its connect handler); the socket must not be used
+   * afterwards.
+   */
+  public static ConnectionEnd adopt(NetSocket socket, Context context) {
+    ChannelHandlerContext handler = ((NetSocketInternal) socket).channelHandlerContext();
+    // the socket knows the address a PROXY protocol header gave; read it before dropping the socket
+    SocketAddress peer = socket.remoteAddress();
+    ConnectionEnd end = new ConnectionEnd((ContextInternal) context, handler.channel(),
+        peer == null ? "unknown" : peer.toString(), peer == null ? null : peer.hostAddress());
+    handler.pipeline().replace(handler.handler(), NAME, end);
+    return end;
+  }
+
+  /** The peer as {@code host:port} (the PROXY protocol's source when the listener uses it). */
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** The peer's IP address, or null when unknown. */
+  public String remoteHost() {
+    return remoteHost;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  /** Receives the WebSocket upgrade's completion (see {@link WebSocketCodec}). */
+  public void onWebSocketOpened(Consumer<WebSocketOpened> handler) {
+    this.onWebSocketOpened = handler;
+  }
+
+  void events(Events events) {
+    this.events = events;
+  }
+
+  /** The TLS session, or null on a plain connection. */
+  SSLSession sslSession() {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    return ssl == null ? null : ssl.engine().getSession();
+  }
+
+  /** Closes the connection; completes once it is closed. */
+  public Future<Void> close() {
+    Promise<Void> closed = context.promise();
+    channel.close().addListener(f -> closed.tryComplete());
+    return closed.future();
+  }
+
+  void pause() {
+    if (!paused) {
+      paused = true;
+      channel.config().setAutoRead(false);
+    }
+  }
+
+  void resume() {
+    if (paused) {
+      paused = false;
+      channel.config().setAutoRead(true);
+      if (pending != null && !pending.isEmpty() && !drainScheduled) {
+        // not inline: resume may be called while a packet is being handled, and order must hold
+        drainScheduled = true;
+        channel.eventLoop().execute(this::drain);
+      }
+    }
+  }
+
+  private void drain() {
+    drainScheduled = false;
+    Object msg;
+    while (!paused && !inactive && (msg = pending.poll()) != null) {
+      deliver(msg);
+    }
+  }
+
+  private void deliver(Object msg) {
+    Events e = events;
+    if (e == null) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ContextInternal prev = context.beginDispatch();
+    try {
+      e.onMessage(msg);
+    } catch (Throwable t) {
+      context.reportException(t);
+    } finally {
+      context.endDispatch(prev);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (paused || (pending != null && !pending.isEmpty())) {
+      if (pending == null) {
+        pending = new ArrayDeque<>(4);
+      }
+      pending.add(msg);
+      return;
+    }
+    deliver(msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent idle) {
+      if (idle.state() == IdleState.READER_IDLE && events != null) {
+        dispatch(() -> events.onKeepAliveTimeout());
+      }
+    } else if (evt instanceof WebSocketOpened opened) {
+      if (onWebSocketOpened != null) {
+        dispatch(() -> onWebSocketOpened.accept(opened));
+      }
+    } else {
+      ReferenceCountUtil.release(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (events != null) {
+      dispatch(() -> events.onException(cause));
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (!paused && pending != null) {
+      drain(); // what was read before the close and not held back is handled first
+    }
+    inactive = true;
+    if (pending != null) {
+      pending.forEach(ReferenceCountUtil::release);
+      pending.clear();
+    }
+    if (events != null) {
+      dispatch(() -> events.onClosed());
+    }
+  }
+
+  private void dispatch(Runnable r) {
+    ContextInternal prev = context.beginDispatch();
+    try {
+      r.run();
+    } catch (Throwable t) {
+      context.reportException(t);
+    } finally {
+      context.endDispatch(prev);
+    }
+  }
+}
