@@ -309,8 +309,8 @@ public final class Load {
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpu1 = probe.cpuSeconds();
       Thread.sleep(2000); // let the broker settle (and its allocator return what it will)
-      long rss1 = probe.rssKb();
       long heap1 = heap0 < 0 ? -1 : probe.liveHeapKb();
+      long rss1 = probe.rssKb(); // after the full GC, like rss0
       int connected;
       synchronized (clients) {
         connected = clients.size();
@@ -325,9 +325,14 @@ public final class Load {
         result.put("rss_before_kb", rss0);
         result.put("rss_after_kb", rss1);
         result.put("rss_per_conn_kb", fmt((rss1 - rss0) / (double) Math.max(1, connected)));
+        double rssPerConn = (rss1 - rss0) / (double) Math.max(1, connected);
+        double heapPerConn = heap1 >= 0 ? (heap1 - heap0) / (double) Math.max(1, connected) : 0;
         if (heap1 >= 0) {
-          result.put("heap_per_conn_kb", fmt((heap1 - heap0) / (double) Math.max(1, connected)));
+          result.put("heap_per_conn_kb", fmt(heapPerConn));
         }
+        // a JVM broker runs the memory scenario with a pre-touched fixed heap (bin/bench), so its RSS growth is what
+        // lives outside the Java heap, and the live heap growth is added; a native broker's RSS growth is all of it
+        result.put("mem_per_conn_kb", fmt(rssPerConn + Math.max(0, heapPerConn)));
         result.put("cpu_s", fmt(cpu1 - cpu0));
         result.put("peak_rss_kb", probe.peakRssKb());
       }
