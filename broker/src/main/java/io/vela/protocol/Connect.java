@@ -27,4 +27,11 @@ public record Connect(MqttVersion version, String clientId, boolean cleanStart, 
 
   /** MQTT 5 value meaning "the session does not expire". */
   public static final long SESSION_NEVER_EXPIRES = 0xFFFFFFFFL;
+
+  /** This CONNECT without password, authentication data, will and user properties: what may be kept and shown. */
+  public Connect withoutSecrets() {
+    return new Connect(version, clientId, cleanStart, keepAliveSeconds, username, null, null, sessionExpiryInterval,
+        receiveMaximum, maximumPacketSize, topicAliasMaximum, requestProblemInformation, requestResponseInformation,
+        authenticationMethod, null, List.of());
+  }
 }

@@ -63,7 +63,11 @@ public final class ClientConnection implements PacketHandler {
   private final MqttConfig config;
   private State state = State.AWAITING_CONNECT;
   private long connectTimer;
+  /** The CONNECT being handled; dropped once the session is attached (it holds the password and the will). */
   private Connect connect;
+  private MqttVersion version;
+  /** MQTT 5 Request Problem Information: reason strings may be sent. */
+  private boolean problemInformation = true;
   private String clientId = "";
   private boolean clientIdAssigned;
   private long requestedExpiry;
@@ -143,7 +147,7 @@ public final class ClientConnection implements PacketHandler {
   }
 
   private boolean v5() {
-    return connect != null && connect.version() == MqttVersion.V5;
+    return version == MqttVersion.V5;
   }
 
   // ---------------------------------------------------------------- CONNECT
@@ -158,6 +162,8 @@ public final class ClientConnection implements PacketHandler {
       cancelConnectTimer(); // an enhanced authentication exchange must end within the connect timeout too
     }
     this.connect = c;
+    this.version = c.version();
+    this.problemInformation = c.requestProblemInformation();
     String id = c.clientId();
     if (id.isEmpty()) {
       if (c.version() != MqttVersion.V5 && !c.cleanStart()) {
@@ -483,6 +489,7 @@ public final class ClientConnection implements PacketHandler {
     LOG.debug("clientId={} address={} connected (MQTT {}, clean={}, present={}, keepAlive={})", clientId,
         channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
     s.attach(this, present, connect);
+    connect = null;
     channel.resumeReading();
     scheduleExpiry();
   }
@@ -521,7 +528,7 @@ public final class ClientConnection implements PacketHandler {
     if (v5()) {
       ReasonCode reason = auth.expiryReasonCode == AuthConfig.ExpiryReason.NOT_AUTHORIZED ? ReasonCode.NOT_AUTHORIZED
           : ReasonCode.MAXIMUM_CONNECT_TIME;
-      channel.disconnect(reason, connect.requestProblemInformation() ? "token expired" : null);
+      channel.disconnect(reason, problemInformation ? "token expired" : null);
     } else {
       channel.close();
     }
@@ -684,7 +691,7 @@ public final class ClientConnection implements PacketHandler {
         channel.remoteAddress(), what);
     state = State.CLOSING;
     if (v5()) {
-      channel.disconnect(ReasonCode.NOT_AUTHORIZED, connect.requestProblemInformation() ? what + " denied" : null);
+      channel.disconnect(ReasonCode.NOT_AUTHORIZED, problemInformation ? what + " denied" : null);
     } else {
       channel.close();
     }
@@ -1119,7 +1126,7 @@ public final class ClientConnection implements PacketHandler {
     boolean sendDisconnect = state == State.CONNECTED && v5();
     state = State.CLOSING;
     if (sendDisconnect) {
-      channel.disconnect(reason, connect.requestProblemInformation() ? detail : null);
+      channel.disconnect(reason, problemInformation ? detail : null);
     } else {
       channel.close();
     }
@@ -1130,7 +1137,7 @@ public final class ClientConnection implements PacketHandler {
     LOG.info("clientId={} address={} re-authentication failed, disconnecting: {}", clientId, channel.remoteAddress(),
         detail);
     state = State.CLOSING;
-    channel.disconnect(ReasonCode.NOT_AUTHORIZED, connect.requestProblemInformation() ? detail : null);
+    channel.disconnect(ReasonCode.NOT_AUTHORIZED, problemInformation ? detail : null);
   }
 
   /** An administrator disconnects this client: DISCONNECT 0x98 for MQTT 5, a close otherwise; the will applies. */

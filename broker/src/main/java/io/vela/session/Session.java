@@ -48,9 +48,9 @@ public final class Session implements Subscriber {
   /** connection != null, readable from any thread (shared subscription groups prefer online members). */
   private volatile boolean online;
   private final Map<String, SubscriptionOptions> subscriptions = new HashMap<>();
-  private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  private final ArrayDeque<Outbound> queue = new ArrayDeque<>(1); // grows on demand: most sessions are idle
   /** QoS 0 messages for a connected client whose socket is backed up (never for offline sessions). */
-  private final ArrayDeque<Outbound> backlog = new ArrayDeque<>();
+  private final ArrayDeque<Outbound> backlog = new ArrayDeque<>(1);
   private long backlogBytes;
   /** Payload bytes in {@link #queue} (limited by mqtt.max-queued-bytes). */
   private long queuedBytes;
@@ -529,7 +529,7 @@ public final class Session implements Subscriber {
   void attach(ClientConnection conn, boolean resumed, Connect connect) {
     this.connection = conn;
     this.online = true;
-    this.lastConnect = connect;
+    this.lastConnect = connect.withoutSecrets();
     this.lastRemoteAddress = conn.channel().remoteAddress();
     this.attachedAtMillis = System.currentTimeMillis();
     this.inflightLimit = Math.max(1, Math.min(config.maxInflight, connect.receiveMaximum()));
