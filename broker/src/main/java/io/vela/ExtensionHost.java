@@ -106,6 +106,24 @@ final class ExtensionHost implements BrokerContext {
   }
 
   @Override
+  public io.vertx.core.Future<Integer> publishAcknowledged(Message message) {
+    if (!Topics.isValidTopicName(message.topic())) {
+      throw new IllegalArgumentException("not a valid topic name: '" + message.topic() + "'");
+    }
+    io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+    java.util.List<io.vertx.core.Future<Void>> acks = new java.util.ArrayList<>();
+    int count = dispatcher.publishAcknowledged(message, acks::add);
+    io.vertx.core.Future<Integer> all = acks.isEmpty() ? io.vertx.core.Future.succeededFuture(count)
+        : io.vertx.core.Future.all(acks).map(count);
+    if (caller == null || all.isComplete()) {
+      return all;
+    }
+    io.vertx.core.Promise<Integer> onCaller = io.vertx.core.Promise.promise();
+    all.onComplete(ar -> caller.runOnContext(v -> onCaller.handle(ar)));
+    return onCaller.future();
+  }
+
+  @Override
   public boolean subscribe(Subscriber subscriber, String filter, SubscriptionOptions options) {
     boolean valid = Topics.isSharedFilter(filter) ? SharedFilter.parse(filter) != null : Topics.isValidFilter(filter);
     if (!valid) {

@@ -23,6 +23,18 @@ public interface BrokerContext {
   int publish(Message message);
 
   /**
+   * Routes a message like {@link #publish} and completes once every receiver that acknowledges deliveries — a
+   * persistent session (session expiry above 0) getting it at QoS 1 or 2 — has acknowledged it (PUBACK, or PUBCOMP at
+   * QoS 2), on its current or a later connection; other receivers count at routing. Fails when one of them will
+   * never acknowledge it (its queue overflowed, the message expired, the session ended): publishing it again gives
+   * at-least-once. May be called from any thread; completes on the caller's context when it has one.
+   *
+   * @return how many subscribers (and shared groups) it was delivered to
+   * @throws IllegalArgumentException for an invalid topic name
+   */
+  io.vertx.core.Future<Integer> publishAcknowledged(Message message);
+
+  /**
    * Subscribes {@code subscriber} to {@code filter} ({@code $share/{group}/{filter}} joins a shared group, so several
    * bridge instances can share the load). The filter must be valid; the subscriber's {@link Subscriber#id()} must not
    * be a client id (use a prefix such as {@code $bridge/}).

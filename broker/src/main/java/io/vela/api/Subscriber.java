@@ -1,6 +1,7 @@
 package io.vela.api;
 
 import io.vertx.core.Context;
+import io.vertx.core.Promise;
 
 /**
  * Anything that receives routed messages: a client session, and later a bridge. The dispatcher groups deliveries by
@@ -47,6 +48,31 @@ public interface Subscriber {
    */
   default boolean wantsBackpressure(long nowNanos) {
     return false;
+  }
+
+  /**
+   * Whether a publisher that waits for its receivers' acknowledgements ({@link BrokerContext#publishAcknowledged})
+   * must wait for this subscriber when it gets a message at {@code qos} (1 or 2): true for a session that outlives
+   * its connection. May be called from any thread; must be cheap.
+   */
+  default boolean acknowledges(int qos) {
+    return false;
+  }
+
+  /**
+   * Like {@link #deliver} ({@link #deliverShared} when {@code group} is not null), on {@link #context()}, for a
+   * message whose publisher waits: complete {@code acked} once the receiver acknowledged it (PUBACK; PUBCOMP at QoS
+   * 2), even on a later connection; fail it when that will not happen (dropped, expired, the session ended, handed to
+   * another group member). The default delivers and completes at once.
+   */
+  default void deliverAcknowledged(Message message, int qos, boolean retainFlag, int[] subscriptionIds,
+                                   ShareGroup group, Promise<Void> acked) {
+    if (group == null) {
+      deliver(message, qos, retainFlag, subscriptionIds);
+    } else {
+      deliverShared(message, qos, retainFlag, subscriptionIds, group);
+    }
+    acked.tryComplete();
   }
 
   /** Runs {@code r} (on any thread) once this subscriber no longer wants backpressure; at once if it does not. */

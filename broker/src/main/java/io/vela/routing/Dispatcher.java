@@ -50,6 +50,8 @@ public final class Dispatcher {
     int[] subscriptionIds = NO_IDS;
     /** Set when the publisher's acknowledgement waits for a {@link ConfirmingSubscriber}. */
     Promise<Void> confirmed;
+    /** Set when the publisher waits for this receiver's acknowledgement ({@link Subscriber#acknowledges}). */
+    Promise<Void> acked;
 
     Delivery(Subscriber subscriber) {
       this(subscriber, null);
@@ -79,10 +81,21 @@ public final class Dispatcher {
       }
     }
 
+    /** Asks a subscriber whether a publisher waiting for acknowledgements must wait for it. */
+    void askAcknowledgement(Message message, Consumer<Future<Void>> acks) {
+      int q = Math.min(message.qos(), qos);
+      if (q > 0 && subscriber.acknowledges(q)) {
+        acked = Promise.promise();
+        acks.accept(acked.future());
+      }
+    }
+
     void run(Message message) {
       int q = Math.min(message.qos(), qos);
       boolean retain = retainAsPublished && message.retain();
-      if (confirmed != null) {
+      if (acked != null) {
+        subscriber.deliverAcknowledged(message, q, retain, subscriptionIds, group, acked);
+      } else if (confirmed != null) {
         ((ConfirmingSubscriber) subscriber).deliverConfirmed(message, q, retain, subscriptionIds, confirmed);
       } else if (group == null) {
         subscriber.deliver(message, q, retain, subscriptionIds);
@@ -119,6 +132,20 @@ public final class Dispatcher {
    * any delivery runs. Ordinary subscribers cost nothing extra.
    */
   public int publish(Message message, Consumer<Subscriber> congested, Consumer<Future<Void>> confirmations) {
+    return publish(message, congested, confirmations, false);
+  }
+
+  /**
+   * Routes {@code message} and hands {@code acks} one future per receiver that {@link Subscriber#acknowledges
+   * acknowledges} deliveries (a persistent session at QoS 1 or 2), completed when it acknowledged the message, before
+   * any delivery runs. For publishers that want more than routing (the Kafka bridge's offset commits).
+   */
+  public int publishAcknowledged(Message message, Consumer<Future<Void>> acks) {
+    return publish(message, null, acks, true);
+  }
+
+  private int publish(Message message, Consumer<Subscriber> congested, Consumer<Future<Void>> confirmations,
+                      boolean receiverAcks) {
     if (message.retain()) {
       retained.update(message);
     }
@@ -128,14 +155,14 @@ public final class Dispatcher {
     }
     scratch.busy = true;
     try {
-      return route(message, congested, confirmations, scratch);
+      return route(message, congested, confirmations, receiverAcks, scratch);
     } finally {
       scratch.clear();
     }
   }
 
   private int route(Message message, Consumer<Subscriber> congested, Consumer<Future<Void>> confirmations,
-                    Scratch scratch) {
+                    boolean receiverAcks, Scratch scratch) {
     List<Subscription> matches = scratch.matches;
     List<SharedGroup> groups = scratch.groups;
     trie.match(message.topic(), matches, groups);
@@ -143,7 +170,7 @@ public final class Dispatcher {
       return 0;
     }
     if (groups.isEmpty() && matches.size() == 1) {
-      return publishToOne(message, matches.get(0), congested, confirmations);
+      return publishToOne(message, matches.get(0), congested, confirmations, receiverAcks);
     }
     // one delivery per subscriber: its Subscription when only one of its filters matched (nothing allocated), a
     // Delivery aggregating the options when several did [MQTT-3.3.4-2]
@@ -187,7 +214,7 @@ public final class Dispatcher {
       return 0;
     }
     if (confirmations != null && message.qos() > 0) {
-      askConfirmations(items, message, confirmations);
+      askConfirmations(items, message, confirmations, receiverAcks);
     }
     // group by the subscribers' contexts: one task per other context, the current one inline after them
     Context current = Vertx.currentContext();
@@ -241,10 +268,12 @@ public final class Dispatcher {
   }
 
   /** Lets every {@link ConfirmingSubscriber} among the deliveries hold the publisher's acknowledgement back. */
-  private static void askConfirmations(List<Object> items, Message message, Consumer<Future<Void>> confirmations) {
+  private static void askConfirmations(List<Object> items, Message message, Consumer<Future<Void>> confirmations,
+                                       boolean receiverAcks) {
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
-      if (!(subscriberOf(item) instanceof ConfirmingSubscriber)) {
+      Subscriber subscriber = subscriberOf(item);
+      if (receiverAcks ? !subscriber.acknowledges(1) : !(subscriber instanceof ConfirmingSubscriber)) {
         continue;
       }
       Delivery d;
@@ -255,7 +284,11 @@ public final class Dispatcher {
       } else {
         d = (Delivery) item;
       }
-      d.askConfirmation(message, confirmations);
+      if (receiverAcks) {
+        d.askAcknowledgement(message, confirmations);
+      } else {
+        d.askConfirmation(message, confirmations);
+      }
     }
   }
 
@@ -332,16 +365,21 @@ public final class Dispatcher {
 
   /** The common case of exactly one matching (non-shared) subscription: no maps, no lists. */
   private static int publishToOne(Message message, Subscription s, Consumer<Subscriber> congested,
-                                  Consumer<Future<Void>> confirmations) {
+                                  Consumer<Future<Void>> confirmations, boolean receiverAcks) {
     SubscriptionOptions o = s.options();
     if (o.noLocal() && s.subscriber().id().equals(message.publisherId())) {
       return 0; // [MQTT-3.8.3-3]
     }
     Context ctx = s.subscriber().context();
-    if (confirmations != null && message.qos() > 0 && s.subscriber() instanceof ConfirmingSubscriber) {
+    if (confirmations != null && message.qos() > 0
+        && (receiverAcks ? s.subscriber().acknowledges(1) : s.subscriber() instanceof ConfirmingSubscriber)) {
       Delivery d = new Delivery(s.subscriber());
       d.add(o);
-      d.askConfirmation(message, confirmations);
+      if (receiverAcks) {
+        d.askAcknowledgement(message, confirmations);
+      } else {
+        d.askConfirmation(message, confirmations);
+      }
       if (ctx == Vertx.currentContext()) {
         d.run(message);
       } else {

@@ -14,6 +14,7 @@ import io.vela.protocol.Topics;
 import io.vela.protocol.Will;
 import io.vela.routing.Subscription;
 import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public final class Session implements Subscriber {
   private int inflightLimit;
   /** In-flight PUBLISH packets of an earlier connection not yet resent on this one (Receive Maximum reached). */
   private int awaitingResend;
-  private long expirySeconds;
+  private volatile long expirySeconds; // volatile: acknowledges() reads it on publishers' threads
   private long expiryTimer = -1;
   private Will pendingWill;
   private long willTimer = -1;
@@ -84,6 +85,8 @@ public final class Session implements Subscriber {
     int packetId;
     boolean released; // PUBREC received, PUBREL sent (QoS 2)
     boolean awaitingResend; // sent on an earlier connection, to be resent with DUP once the window has room
+    /** Set when the publisher waits for the client's acknowledgement (Subscriber#deliverAcknowledged). */
+    Promise<Void> acked;
 
     Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, ShareGroup group) {
       this.message = message;
@@ -189,6 +192,52 @@ public final class Session implements Subscriber {
       return;
     }
     offer(new Outbound(message, qos, retainFlag, subscriptionIds, group));
+  }
+
+  @Override
+  public boolean acknowledges(int qos) {
+    return qos > 0 && expirySeconds > 0 && !destroyed;
+  }
+
+  /**
+   * A publisher waits for this client's acknowledgement: the message is queued and sent as any other, and
+   * {@code acked} settles when it leaves the session (see {@link #settle}).
+   */
+  @Override
+  public void deliverAcknowledged(Message message, int qos, boolean retainFlag, int[] subscriptionIds,
+                                  ShareGroup group, Promise<Void> acked) {
+    if (!onOwner()) {
+      Context owner = context;
+      owner.runOnContext(v -> deliverAcknowledged(message, qos, retainFlag, subscriptionIds, group, acked));
+      return;
+    }
+    if (destroyed) {
+      acked.tryFail(new IllegalStateException("session " + clientId + " ended"));
+      if (group != null && !group.redeliver(message, this)) {
+        registry.metrics().drop("shared-no-member");
+      }
+      return;
+    }
+    Outbound out = new Outbound(message, qos, retainFlag, subscriptionIds, group);
+    out.acked = acked;
+    offer(out);
+  }
+
+  /**
+   * A message leaves the session: {@code delivered} when the client acknowledged it or can never take it (its
+   * Maximum Packet Size, a refusing PUBREC: as if delivered), false when it was dropped or handed elsewhere. Tells a
+   * publisher waiting for the acknowledgement.
+   */
+  private void settle(Outbound out, boolean delivered, String why) {
+    Promise<Void> p = out.acked;
+    if (p != null) {
+      out.acked = null;
+      if (delivered) {
+        p.tryComplete();
+      } else {
+        p.tryFail(new IllegalStateException("not delivered to " + clientId + ": " + why));
+      }
+    }
   }
 
   /** Sends a retained message right after SUBSCRIBE (RETAIN flag set, [MQTT-3.3.1-8]). */
@@ -309,13 +358,16 @@ public final class Session implements Subscriber {
       if (config.queueOverflow == MqttConfig.QueueOverflow.DROP_NEWEST || queue.isEmpty()) {
         LOG.debug("clientId={} queue full ({}), dropping newest message on {}", clientId, queue.size(),
             out.message.topic());
+        settle(out, false, "queue full");
         return;
       }
       Outbound dropped = pollQueue();
+      settle(dropped, false, "queue full");
       LOG.debug("clientId={} queue full ({}), dropping oldest message on {}", clientId, queue.size(),
           dropped.message.topic());
     }
     if (config.maxQueuedBytes > 0 && !roomForBytes(out)) {
+      settle(out, false, "queue bytes full");
       return;
     }
     queue.addLast(out);
@@ -343,6 +395,7 @@ public final class Session implements Subscriber {
     }
     while (!queue.isEmpty() && queuedBytes + size > config.maxQueuedBytes) {
       Outbound dropped = pollQueue();
+      settle(dropped, false, "queue bytes full");
       registry.metrics().drop("queue-bytes-full");
       LOG.debug("clientId={} queue over {} bytes, dropping oldest message on {}", clientId, config.maxQueuedBytes,
           dropped.message.topic());
@@ -360,6 +413,7 @@ public final class Session implements Subscriber {
 
   private void sendInflight(ClientChannel ch, Outbound out) {
     if (tooLarge(ch, out)) {
+      settle(out, true, "too large");
       return; // as if delivered: no packet id, no window slot [MQTT-3.1.2-28]
     }
     out.packetId = allocatePacketId();
@@ -401,6 +455,7 @@ public final class Session implements Subscriber {
       pollQueue();
       if (head.message.isExpired(now)) {
         registry.metrics().drop("expired");
+        settle(head, false, "expired");
         continue;
       }
       if (head.qos == 0) {
@@ -468,8 +523,10 @@ public final class Session implements Subscriber {
     pump();
   }
 
+  /** The flow of an in-flight message ended: acknowledged, or refused by the receiver (MQTT 5 4.3.3). */
   private void remove(Outbound out) {
     inflight.remove(out.packetId);
+    settle(out, true, "acknowledged");
     if (out.awaitingResend) {
       awaitingResend--;
     }
@@ -510,6 +567,7 @@ public final class Session implements Subscriber {
           : out.group.redeliverToOnline(out.message, this);
       if (taken) {
         it.remove();
+        settle(out, false, "handed to another shared-subscription member");
         handedBack++;
       }
     }
@@ -563,6 +621,7 @@ public final class Session implements Subscriber {
         awaitingResend--;
         if (tooLarge(ch, out)) {
           it.remove(); // the new connection allows less than the old one: as if delivered [MQTT-3.1.2-28]
+          settle(out, true, "too large");
         } else {
           send(ch, out, true);
         }
@@ -712,9 +771,11 @@ public final class Session implements Subscriber {
     if (!queue.isEmpty()) {
       LOG.debug("clientId={} session ended with {} queued messages", clientId, queue.size());
     }
+    queue.forEach(out -> settle(out, false, "session ended"));
     queue.clear();
     queuedBytes = 0;
     updateCongestion();
+    inflight.values().forEach(out -> settle(out, out.released, "session ended"));
     inflight.clear();
     awaitingResend = 0;
     awaitingRelease.clear();

@@ -69,6 +69,11 @@ class OpenApiDocumentTest {
     }
 
     @Override
+    public io.vertx.core.Future<Integer> publishAcknowledged(Message message) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public boolean subscribe(Subscriber subscriber, String filter, SubscriptionOptions options) {
       throw new UnsupportedOperationException();
     }

@@ -39,7 +39,7 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
 
   /** Kafka to MQTT: records of {@code topics} are published to {@code mqttTopic}. */
   record FromKafka(List<String> topics, String groupId, String startOffset, Template mqttTopic, int qos,
-                   boolean retain) {
+                   boolean retain, boolean commitAfterAcknowledged, int maxUnacknowledged) {
   }
 
   record SpoolConfig(String dir, long maxBytes, long segmentBytes, FullPolicy fullPolicy) {
@@ -154,7 +154,8 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
   }
 
   private static FromKafka fromKafka(JsonObject m, String key, String bridge) {
-    known(m, key, "topics", "group-id", "start-offset", "mqtt-topic", "qos", "retain");
+    known(m, key, "topics", "group-id", "start-offset", "mqtt-topic", "qos", "retain", "commit-after",
+        "max-unacknowledged");
     Object t = m.getValue("topics");
     List<String> topics = new ArrayList<>();
     if (t instanceof String s) {
@@ -187,7 +188,14 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
         key + ".mqtt-topic");
     int qos = integer(m, "qos", 1, 0, 2, key);
     boolean retain = bool(m, "retain", false, key);
-    return new FromKafka(List.copyOf(topics), group, start, mqtt, qos, retain);
+    String commitAfter = optionalString(m, key + ".commit-after", "commit-after");
+    commitAfter = commitAfter == null ? "routed" : commitAfter;
+    if (!commitAfter.equals("routed") && !commitAfter.equals("acknowledged")) {
+      throw error(key + ".commit-after", "expected routed or acknowledged: '" + commitAfter + "'");
+    }
+    int maxUnacknowledged = integer(m, "max-unacknowledged", 1000, 1, 1_000_000, key);
+    return new FromKafka(List.copyOf(topics), group, start, mqtt, qos, retain, commitAfter.equals("acknowledged"),
+        maxUnacknowledged);
   }
 
   private static SpoolConfig spool(Object value, String key, String bridge) {

@@ -50,6 +50,7 @@ final class KafkaBridge implements ManagedComponent {
         .put("buffered", stats.buffered.get())
         .put("received", stats.received.get())
         .put("committed", stats.committed.get())
+        .put("unacknowledged", stats.unacknowledged.get())
         .put("errors", stats.errors.get())
         .put("dropped", stats.dropped.get())
         .put("last-error", stats.lastError);

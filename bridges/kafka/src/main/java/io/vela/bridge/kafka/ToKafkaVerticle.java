@@ -220,6 +220,8 @@ final class ToKafkaVerticle extends VerticleBase {
     final AtomicLong errors = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong committed = new AtomicLong();
+    /** Kafka to MQTT with commit-after acknowledged: records routed, waiting for their receivers' acknowledgements. */
+    final AtomicLong unacknowledged = new AtomicLong();
     final AtomicLong buffered = new AtomicLong();
     volatile boolean connected;
     volatile String lastError;

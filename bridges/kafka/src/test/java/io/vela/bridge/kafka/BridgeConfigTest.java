@@ -62,6 +62,14 @@ class BridgeConfigTest {
         .put("from-kafka", new JsonArray().add(new JsonObject().put("topics", "t").put("mqtt-topic", "c/${key}")
             .put("start-offset", "middle"))))))
         .hasMessageContaining("'kafka-bridges.b.from-kafka[0].start-offset'");
+    assertThatThrownBy(() -> parse(new JsonObject().put("b", new JsonObject().put("bootstrap-servers", "x:1")
+        .put("from-kafka", new JsonArray().add(new JsonObject().put("topics", "t").put("mqtt-topic", "c/${key}")
+            .put("commit-after", "delivered"))))))
+        .hasMessageContaining("'kafka-bridges.b.from-kafka[0].commit-after'").hasMessageContaining("acknowledged");
+    assertThatThrownBy(() -> parse(new JsonObject().put("b", new JsonObject().put("bootstrap-servers", "x:1")
+        .put("from-kafka", new JsonArray().add(new JsonObject().put("topics", "t").put("mqtt-topic", "c/${key}")
+            .put("max-unacknowledged", 0))))))
+        .hasMessageContaining("max-unacknowledged");
     assertThatThrownBy(() -> parse(bridge(ok()).put("b", new JsonObject().put("bootstrap-servers", "x:1")
         .put("to-kafka", new JsonArray().add(ok())).put("spool", new JsonObject().put("full-policy", "panic")))))
         .hasMessageContaining("'kafka-bridges.b.spool.full-policy'");

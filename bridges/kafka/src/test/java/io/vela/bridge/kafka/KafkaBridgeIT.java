@@ -44,7 +44,10 @@ class KafkaBridgeIT {
                 .put("envelope", "json")))
         .put("from-kafka", new JsonArray()
             .add(new JsonObject().put("topics", "it.commands").put("group-id", "it-commands")
-                .put("start-offset", "earliest").put("mqtt-topic", "commands/${key}").put("qos", 1))));
+                .put("start-offset", "earliest").put("mqtt-topic", "commands/${key}").put("qos", 1))
+            .add(new JsonObject().put("topics", "it.acked").put("group-id", "it-acked")
+                .put("start-offset", "earliest").put("mqtt-topic", "acked/${key}").put("qos", 1)
+                .put("commit-after", "acknowledged"))));
     // two bridges in one shared group: each message goes to Kafka once, through one of them
     for (String name : new String[] {"share-a", "share-b"}) {
       bridges.put(name, new JsonObject().put("bootstrap-servers", kafka.bootstrapServers())
@@ -177,5 +180,37 @@ class KafkaBridgeIT {
     }
     sub.disconnect();
     await().atMost(Duration.ofSeconds(30)).until(() -> broker.component("it").status().getLong("committed") > 0);
+  }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("commit-after acknowledged: an offset is not committed while a persistent "
+      + "subscriber that got the record offline has not acknowledged it, and is committed once it has")
+  void acknowledgedModeCommitsOnlyAfterThePersistentSubscriberAcknowledged() throws Exception {
+    Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("acked-sub").serverHost("127.0.0.1")
+        .serverPort(broker.port()).buildBlocking();
+    sub.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
+    sub.subscribeWith().topicFilter("acked/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    sub.disconnect();
+
+    KafkaRecords.write(kafka.bootstrapServers(), "it.acked", "d1".getBytes(StandardCharsets.UTF_8),
+        "v1".getBytes(StandardCharsets.UTF_8));
+    await().atMost(Duration.ofSeconds(90)).until(() -> broker.component("it").status().getLong("unacknowledged") == 1);
+    // stopping the bridge commits what may be committed: in routed mode that would be offset 1
+    broker.component("it").stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertThat(KafkaRecords.committedOffset(kafka.bootstrapServers(), "it-acked", "it.acked")).isNull();
+
+    broker.component("it").start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+      assertThat(sub.connectWith().cleanStart(false).sessionExpiryInterval(600).send().isSessionPresent()).isTrue();
+      Optional<Mqtt5Publish> got = publishes.receive(90, TimeUnit.SECONDS);
+      assertThat(got).isPresent();
+      assertThat(got.get().getTopic().toString()).isEqualTo("acked/d1");
+      assertThat(got.get().getPayloadAsBytes()).isEqualTo("v1".getBytes(StandardCharsets.UTF_8));
+      // the record was consumed again after the restart (not committed): at-least-once, so it may come twice
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          Long.valueOf(1).equals(KafkaRecords.committedOffset(kafka.bootstrapServers(), "it-acked", "it.acked")));
+    }
+    assertThat(broker.component("it").status().getLong("unacknowledged")).isZero();
+    sub.disconnect();
   }
 }

@@ -39,6 +39,20 @@ final class KafkaRecords {
     return all;
   }
 
+  /** The offset {@code group} committed for partition 0 of {@code topic}, or null when it committed none. */
+  static Long committedOffset(String servers, String group, String topic) {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.<String, Object>of("bootstrap.servers", servers))) {
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      org.apache.kafka.clients.consumer.OffsetAndMetadata o =
+          offsets.get(new org.apache.kafka.common.TopicPartition(topic, 0));
+      return o == null ? null : o.offset();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not read the offsets of group " + group, e);
+    }
+  }
+
   static void write(String servers, String topic, byte[] key, byte[] value) {
     Map<String, Object> p = Map.of("bootstrap.servers", servers, "acks", "all");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
