@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces {@code ${NAME}} in text values of the configuration with the environment variable NAME, e.g.
- * {@code issuer: ${VELA_OIDC_ISSUER}}; {@code $${} writes a literal {@code ${}. A variable that is not set is a
- * configuration error naming the key and the variable. Keys are never substituted. Only names in the environment
+ * {@code issuer: ${VELA_OIDC_ISSUER}}; {@code ${NAME:-default}} gives a default for a variable that is not set;
+ * {@code $${} writes a literal {@code ${}. A variable that is not set, without a default, is a configuration error
+ * naming the key and the variable. Keys are never substituted. Only names in the environment
  * variables' convention (upper case, digits, underscores) are references: {@code ${topic}} or {@code ${1}} stay as
  * they are, for the templates of the Kafka bridge.
  */
 final class EnvSubstitution {
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Z_][A-Z0-9_]*)}");
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?}");
 
   private EnvSubstitution() {
   }
@@ -70,8 +71,11 @@ final class EnvSubstitution {
         String name = m.group(1);
         replacement = env.get(name);
         if (replacement == null) {
+          replacement = m.group(2);
+        }
+        if (replacement == null) {
           throw new ConfigException(source + ": config key '" + key + "': environment variable " + name
-              + " is not set (the value is ${" + name + "})");
+              + " is not set (the value is ${" + name + "}; write ${" + name + ":-default} for a default)");
         }
         used.add(name);
       }

@@ -63,7 +63,8 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("${NAME} in a value is the environment variable NAME, which is then no key override; unset = error")
+  @DisplayName("${NAME} in a value is the environment variable NAME, which is then no key override; unset = error "
+      + "unless ${NAME:-default} gives a default")
   void environmentSubstitution() {
     String yaml = "auth:\n  providers:\n    idp:\n      type: oidc\n      issuer: ${VELA_OIDC_ISSUER}\n"
         + "      audience: [\"${VELA_OIDC_AUDIENCE}\", \"x$${literal}\"]\n";
@@ -74,6 +75,12 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t.yaml", Map.of("VELA_OIDC_ISSUER", "https://i.example")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("auth.providers.idp.audience.0")
         .hasMessageContaining("VELA_OIDC_AUDIENCE is not set");
+    // ${NAME:-default}: the default when unset, the variable when set
+    String withDefault = yaml.replace("${VELA_OIDC_AUDIENCE}", "${VELA_OIDC_AUDIENCE:-mqtt-default}");
+    assertThat(ConfigLoader.parse(withDefault, "t.yaml", Map.of("VELA_OIDC_ISSUER", "https://i.example"))
+        .auth.providers.get("idp").audience).containsExactly("mqtt-default", "x${literal}");
+    assertThat(ConfigLoader.parse(withDefault, "t.yaml", Map.of("VELA_OIDC_ISSUER", "https://i.example",
+        "VELA_OIDC_AUDIENCE", "set")).auth.providers.get("idp").audience).containsExactly("set", "x${literal}");
   }
 
   @Test

@@ -45,11 +45,13 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
   record SpoolConfig(String dir, long maxBytes, long segmentBytes, FullPolicy fullPolicy) {
   }
 
-  private static final Pattern ENV = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)(:-([^}]*))?}");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
-  /** Every bridge of the section; {@code env} resolves {@code ${NAME}} in bootstrap-servers and client properties. */
-  static List<BridgeConfig> parseAll(JsonObject section, Function<String, String> env) {
+  /**
+   * Every bridge of the section. {@code ${NAME}} environment references were resolved when the configuration file was
+   * read (io.vela.config.EnvSubstitution); what is left of the form {@code ${...}} are the bridge's own templates.
+   */
+  static List<BridgeConfig> parseAll(JsonObject section) {
     List<BridgeConfig> all = new ArrayList<>();
     if (section == null) {
       return all;
@@ -63,21 +65,20 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
       if (!(value instanceof JsonObject bridge)) {
         throw error(key, "expected a mapping (bootstrap-servers, to-kafka, from-kafka, ...)");
       }
-      all.add(parse(name, bridge, env));
+      all.add(parse(name, bridge));
     }
     return all;
   }
 
-  static BridgeConfig parse(String name, JsonObject b, Function<String, String> env) {
+  static BridgeConfig parse(String name, JsonObject b) {
     String key = SECTION + "." + name;
     known(b, key, "bootstrap-servers", "producer", "consumer", "to-kafka", "from-kafka", "spool", "auto-start");
-    String servers = substitute(requiredString(b, key + ".bootstrap-servers", "bootstrap-servers"), env,
-        key + ".bootstrap-servers");
+    String servers = requiredString(b, key + ".bootstrap-servers", "bootstrap-servers");
     if (servers.isBlank()) {
       throw error(key + ".bootstrap-servers", "is empty (is the environment variable set?)");
     }
-    Map<String, String> producer = properties(b, "producer", key, env);
-    Map<String, String> consumer = properties(b, "consumer", key, env);
+    Map<String, String> producer = properties(b, "producer", key);
+    Map<String, String> consumer = properties(b, "consumer", key);
     List<ToKafka> to = new ArrayList<>();
     JsonArray toArray = array(b, "to-kafka", key);
     for (int i = 0; i < toArray.size(); i++) {
@@ -218,26 +219,7 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
 
   // ---------------------------------------------------------------- helpers
 
-  static String substitute(String value, Function<String, String> env, String key) {
-    Matcher m = ENV.matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String v = env.apply(m.group(1));
-      if (v == null) {
-        v = m.group(3);
-      }
-      if (v == null) {
-        throw error(key, "environment variable " + m.group(1) + " is not set (write ${" + m.group(1)
-            + ":-default} for a default)");
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(v));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
-  private static Map<String, String> properties(JsonObject b, String field, String key,
-                                                Function<String, String> env) {
+  private static Map<String, String> properties(JsonObject b, String field, String key) {
     Object v = b.getValue(field);
     Map<String, String> out = new LinkedHashMap<>();
     if (v == null) {
@@ -251,7 +233,7 @@ record BridgeConfig(String name, String bootstrapServers, Map<String, String> pr
       if (pv instanceof JsonObject || pv instanceof JsonArray || pv == null) {
         throw error(key + "." + field + "." + name, "expected a plain value");
       }
-      out.put(name, substitute(String.valueOf(pv), env, key + "." + field + "." + name));
+      out.put(name, String.valueOf(pv));
     }
     return out;
   }

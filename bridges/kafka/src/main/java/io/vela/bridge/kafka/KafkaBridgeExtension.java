@@ -6,27 +6,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The {@code kafka-bridges} section: each named bridge connects MQTT and one Kafka cluster in either or both
- * directions. {@code ${NAME}} (and {@code ${NAME:-default}}) in bootstrap-servers and in producer/consumer property
- * values is replaced by the environment variable NAME (or else the Java system property NAME) at load.
+ * directions. Environment references ({@code ${NAME}}, {@code ${NAME:-default}}) are resolved by the configuration
+ * loader like everywhere in the file.
  */
 public final class KafkaBridgeExtension implements BrokerExtension {
 
-  private final Function<String, String> env;
   private final List<KafkaBridge> bridges = new ArrayList<>();
-
-  /** {@code ${NAME}} from the environment, else from the Java system property NAME ({@code -DNAME=...}). */
-  public KafkaBridgeExtension() {
-    this(name -> System.getenv(name) != null ? System.getenv(name) : System.getProperty(name));
-  }
-
-  /** With another source of environment variables (tests). */
-  public KafkaBridgeExtension(Function<String, String> env) {
-    this.env = env;
-  }
 
   @Override
   public String configKey() {
@@ -35,13 +23,13 @@ public final class KafkaBridgeExtension implements BrokerExtension {
 
   @Override
   public void validate(JsonObject section) {
-    BridgeConfig.parseAll(section, env);
+    BridgeConfig.parseAll(section);
   }
 
   @Override
   public Future<Void> start(BrokerContext broker, JsonObject section) {
     Future<Void> chain = Future.succeededFuture();
-    for (BridgeConfig c : BridgeConfig.parseAll(section, env)) {
+    for (BridgeConfig c : BridgeConfig.parseAll(section)) {
       KafkaBridge bridge = new KafkaBridge(c, broker);
       bridges.add(bridge);
       broker.register(bridge);

@@ -12,21 +12,36 @@ import org.junit.jupiter.api.Test;
 class BridgeConfigTest {
 
   private static JsonObject bridge(JsonObject mapping) {
-    return new JsonObject().put("b", new JsonObject().put("bootstrap-servers", "${KAFKA_BOOTSTRAP_SERVERS}")
+    return new JsonObject().put("b", new JsonObject().put("bootstrap-servers", "k1:9092,k2:9092")
         .put("to-kafka", new JsonArray().add(mapping)));
   }
 
   private static List<BridgeConfig> parse(JsonObject section) {
-    return BridgeConfig.parseAll(section, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092")::get);
+    return BridgeConfig.parseAll(section);
   }
 
   private static JsonObject ok() {
     return new JsonObject().put("filter", "telemetry/+/#").put("topic", "telemetry.${1}");
   }
 
+  private static final String YAML = String.join("\n",
+      "kafka-bridges:",
+      "  main:",
+      "    bootstrap-servers: ${KAFKA_BOOTSTRAP_SERVERS}",
+      "    to-kafka:",
+      "      - filter: telemetry/+/#",
+      "        topic: telemetry.${1}",
+      "");
+
+  private static List<BridgeConfig> load(String yaml, Map<String, String> env) {
+    io.vela.config.VelaConfig c = io.vela.config.ConfigLoader.parse(yaml, "test.yaml", env,
+        List.of(new KafkaBridgeExtension()));
+    return BridgeConfig.parseAll(c.extensions.get(BridgeConfig.SECTION));
+  }
+
   @Test
-  void bootstrapServersComeFromTheEnvironment() {
-    BridgeConfig c = parse(bridge(ok())).get(0);
+  void bootstrapServersComeFromTheEnvironmentAndTemplatesStay() {
+    BridgeConfig c = load(YAML, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092")).get(0);
     assertThat(c.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
     assertThat(c.toKafka().get(0).delivery()).isEqualTo(BridgeConfig.Delivery.END_TO_END);
     assertThat(ToKafkaVerticle.producerConfig(c)).containsEntry("acks", "all")
@@ -34,12 +49,12 @@ class BridgeConfigTest {
   }
 
   @Test
-  void anUnsetEnvironmentVariableIsNamed() {
-    assertThatThrownBy(() -> BridgeConfig.parseAll(bridge(ok()), name -> null))
-        .hasMessageContaining("'kafka-bridges.b.bootstrap-servers'").hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
-    assertThat(BridgeConfig.parseAll(new JsonObject().put("b", new JsonObject()
-        .put("bootstrap-servers", "${NOPE:-localhost:9092}").put("to-kafka", new JsonArray().add(ok()))),
-        name -> null).get(0).bootstrapServers()).isEqualTo("localhost:9092");
+  void anUnsetEnvironmentVariableIsNamedAndADefaultApplies() {
+    assertThatThrownBy(() -> load(YAML, Map.of()))
+        .isInstanceOf(io.vela.config.ConfigException.class)
+        .hasMessageContaining("kafka-bridges.main.bootstrap-servers").hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(load(YAML.replace("${KAFKA_BOOTSTRAP_SERVERS}", "${NOPE:-localhost:9092}"), Map.of()).get(0)
+        .bootstrapServers()).isEqualTo("localhost:9092");
   }
 
   @Test
@@ -88,7 +103,7 @@ class BridgeConfigTest {
         "");
     assertThatThrownBy(() -> io.vela.config.ConfigLoader.parse(yaml, "bad.yaml",
         Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"),
-        List.of(new KafkaBridgeExtension(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")::get))))
+        List.of(new KafkaBridgeExtension())))
         .isInstanceOf(io.vela.config.ConfigException.class)
         .hasMessageContaining("kafka-bridges.main.to-kafka[0].key");
   }
