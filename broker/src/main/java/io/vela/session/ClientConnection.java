@@ -773,7 +773,13 @@ public final class ClientConnection implements PacketHandler {
       holdBackTimer = -1;
       release();
     });
-    slow.whenDrained(() -> ctx.runOnContext(v -> release()));
+    slow.whenDrained(() -> {
+      try {
+        ctx.runOnContext(v -> release());
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        // the broker is shutting down and this client's event loop is gone: nothing left to resume
+      }
+    });
   }
 
   private void release() {
