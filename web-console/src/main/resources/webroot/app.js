@@ -83,16 +83,23 @@ async function overview() {
     charts.drops.push(rate(drops, last.drops));
   }
   charts.connections.push(s.connections);
-  last = { at: now, s, drops };
   const listeners = (await api('GET', '/listeners')).data;
   rows(document.querySelector('#listeners tbody'), listeners,
-    l => [l.name, l.type + (l.path ? ' ' + l.path : ''), `${l.bind}:${l.port}`, l.state, String(l.connections)]);
+    l => [l.name, l.type + (l.path ? ' ' + l.path : ''), `${l.bind}:${l.port}`, l.state, String(l.connections),
+      format(l.messagesIn), format(l.messagesOut), format(l.bytesIn), format(l.bytesOut)]);
   const shown = listeners.filter(l => l.state === 'running').slice(0, 4);
   if (!charts.listeners || charts.listenerNames !== shown.map(l => l.name).join()) {
     charts.listeners = new LineChart($('chart-listeners'), shown.map(l => l.name));
+    charts.listenerMessages = new LineChart($('chart-listener-messages'), shown.map(l => l.name));
     charts.listenerNames = shown.map(l => l.name).join();
   }
   charts.listeners.push(...shown.map(l => l.connections));
+  const traffic = Object.fromEntries(listeners.map(l => [l.name, l.messagesIn + l.messagesOut]));
+  if (last && last.traffic) {
+    const dt = Math.max(0.001, (now - last.at) / 1000);
+    charts.listenerMessages.push(...shown.map(l => Math.max(0, (traffic[l.name] - (last.traffic[l.name] ?? traffic[l.name])) / dt)));
+  }
+  last = { at: now, s, drops, traffic };
 }
 
 async function clients() {

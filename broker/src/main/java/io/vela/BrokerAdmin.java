@@ -160,9 +160,11 @@ final class BrokerAdmin implements Admin {
     List<ListenerInfo> out = new ArrayList<>();
     listeners.forEach((name, l) -> {
       Integer port = boundPort.apply(name);
+      BrokerMetrics.ListenerTraffic t = registry.metrics().listener(name);
       out.add(new ListenerInfo(name, l.type, l.bind, port == null ? l.port() : port,
           !l.enabled ? "disabled" : port == null ? "starting" : "running", l.tls != null,
-          l.websocket == null ? null : l.websocket.path, registry.guard().openConnections(name)));
+          l.websocket == null ? null : l.websocket.path, registry.guard().openConnections(name),
+          t.bytesReceived.sum(), t.bytesSent.sum(), t.publishReceived.sum(), t.publishSent.sum()));
     });
     return out;
   }

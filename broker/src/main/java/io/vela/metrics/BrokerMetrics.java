@@ -122,4 +122,19 @@ public final class BrokerMetrics {
     protocolErrors.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }
+
+  /** Traffic of one listener: what its clients sent and received. */
+  public static final class ListenerTraffic {
+    public final LongAdder bytesReceived = new LongAdder();
+    public final LongAdder bytesSent = new LongAdder();
+    public final LongAdder publishReceived = new LongAdder();
+    public final LongAdder publishSent = new LongAdder();
+  }
+
+  private final Map<String, ListenerTraffic> listenerTraffic = new ConcurrentHashMap<>();
+
+  /** The traffic counters of the listener {@code name} (created when first asked for). */
+  public ListenerTraffic listener(String name) {
+    return listenerTraffic.computeIfAbsent(name, n -> new ListenerTraffic());
+  }
 }

@@ -90,6 +90,8 @@ public final class ClientConnection implements PacketHandler {
   private byte[] finalAuthData;
   private final ConnectionGuard.Admission admission;
   private final ListenerConfig listener;
+  /** The traffic counters of the listener this connection arrived on. */
+  final io.vela.metrics.BrokerMetrics.ListenerTraffic traffic;
   private final LimitsConfig limits;
   private PublishLimiter publishLimiter;
   private long throttleTimer = -1;
@@ -107,16 +109,18 @@ public final class ClientConnection implements PacketHandler {
 
   /** A connection that did not come through a listener's admission control (tests). */
   public ClientConnection(ClientChannel channel, SessionRegistry registry) {
-    this(channel, registry, registry.guard().unlimited(channel.remoteAddress()), new ListenerConfig());
+    this(channel, registry, registry.guard().unlimited(channel.remoteAddress()), "test", new ListenerConfig());
   }
 
   /**
-   * @param listener the listener the connection arrived on (its per-listener settings apply)
+   * @param listenerName the name of the listener the connection arrived on (its traffic is counted there)
+   * @param listener     the listener's settings (its per-listener settings apply)
    */
   public ClientConnection(ClientChannel channel, SessionRegistry registry, ConnectionGuard.Admission admission,
-                          ListenerConfig listener) {
+                          String listenerName, ListenerConfig listener) {
     this.channel = channel;
     this.listener = listener;
+    this.traffic = registry.metrics().listener(listenerName);
     this.registry = registry;
     this.config = registry.config();
     this.admission = admission;
@@ -575,6 +579,7 @@ public final class ClientConnection implements PacketHandler {
     }
     Message message = received.withPublisher(clientId, credentials == null ? null : credentials.username());
     registry.metrics().received(message.qos());
+    traffic.publishReceived.increment();
     if (malformedText("topic name", message.topic())) {
       return;
     }

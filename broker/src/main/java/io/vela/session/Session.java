@@ -424,6 +424,10 @@ public final class Session implements Subscriber {
   private void send(ClientChannel ch, Outbound out, boolean dup) {
     ch.publish(out.message, out.qos, dup, out.retain, out.packetId, out.subscriptionIds);
     registry.metrics().sent(out.qos);
+    ClientConnection conn = connection;
+    if (conn != null) {
+      conn.traffic.publishSent.increment();
+    }
   }
 
   /** True (and counted as a drop) if the client's Maximum Packet Size does not allow sending it [MQTT-3.1.2-27]. */

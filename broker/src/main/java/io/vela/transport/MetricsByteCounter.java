@@ -7,18 +7,22 @@ import io.vela.metrics.BrokerMetrics;
 final class MetricsByteCounter implements ByteCounter {
 
   private final BrokerMetrics metrics;
+  private final BrokerMetrics.ListenerTraffic listener;
 
-  MetricsByteCounter(BrokerMetrics metrics) {
+  MetricsByteCounter(BrokerMetrics metrics, String listenerName) {
     this.metrics = metrics;
+    this.listener = metrics.listener(listenerName);
   }
 
   @Override
   public void received(int n) {
     metrics.bytesReceived.add(n);
+    listener.bytesReceived.add(n);
   }
 
   @Override
   public void sent(int n) {
     metrics.bytesSent.add(n);
+    listener.bytesSent.add(n);
   }
 }

@@ -30,7 +30,7 @@ public final class TcpListenerVerticle extends ListenerVerticleBase {
   @Override
   protected Future<NetServer> listen(NetServerOptions options) {
     MqttConfig mqtt = registry.config();
-    ByteCounter bytes = new MetricsByteCounter(registry.metrics());
+    ByteCounter bytes = new MetricsByteCounter(registry.metrics(), name);
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> {
       if (!accepting()) {
@@ -45,7 +45,7 @@ public final class TcpListenerVerticle extends ListenerVerticleBase {
       }
       NettyMqttChannel channel = NettyMqttChannel.install(socket, context, mqtt.maxPacketSize, mqtt.maxClientIdLength,
           bytes);
-      channel.start(new ClientConnection(channel, registry, admission, listener));
+      channel.start(new ClientConnection(channel, registry, admission, name, listener));
     });
     return server.listen();
   }

@@ -44,7 +44,7 @@ public final class WebSocketListenerVerticle extends ListenerVerticleBase {
   @Override
   protected Future<NetServer> listen(NetServerOptions serverOptions) {
     MqttConfig mqtt = registry.config();
-    MetricsByteCounter bytes = new MetricsByteCounter(registry.metrics());
+    MetricsByteCounter bytes = new MetricsByteCounter(registry.metrics(), name);
     WebSocketOptions options = options(listener, mqtt);
     server = vertx.createNetServer(serverOptions);
     server.connectHandler(socket -> {
@@ -74,6 +74,6 @@ public final class WebSocketListenerVerticle extends ListenerVerticleBase {
     }
     NettyMqttChannel channel = NettyMqttChannel.install(socket, context, mqtt.maxPacketSize,
         mqtt.maxClientIdLength, bytes, opened.clientAddress());
-    channel.start(new ClientConnection(channel, registry, admission, listener));
+    channel.start(new ClientConnection(channel, registry, admission, name, listener));
   }
 }

@@ -90,6 +90,13 @@ final class BrokerMeters {
         Gauge.builder("vela.listener.connections", admin, a -> connections(a.listeners(), l.name()))
             .description("open network connections on the listener")
             .tags(Tags.of("listener", l.name(), "type", l.type())).register(registry);
+        listenerCounter("vela.listener.messages.received", "PUBLISH packets received from the listener's clients",
+            l, ListenerInfo::messagesIn);
+        listenerCounter("vela.listener.messages.sent", "PUBLISH packets sent to the listener's clients",
+            l, ListenerInfo::messagesOut);
+        listenerCounter("vela.listener.bytes.received", "bytes received from the listener's clients",
+            l, ListenerInfo::bytesIn);
+        listenerCounter("vela.listener.bytes.sent", "bytes sent to the listener's clients", l, ListenerInfo::bytesOut);
       }
     }
     for (ManagedComponent c : broker.components()) {
@@ -109,6 +116,19 @@ final class BrokerMeters {
       offlineSessions.set(off);
       return null;
     });
+  }
+
+  /** A per-listener counter read from the listener list at scrape time (refresh() keeps it current). */
+  private void listenerCounter(String name, String description, ListenerInfo l,
+                               java.util.function.ToLongFunction<ListenerInfo> value) {
+    FunctionCounter.builder(name, admin, a -> {
+      for (ListenerInfo x : a.listeners()) {
+        if (x.name().equals(l.name())) {
+          return value.applyAsLong(x);
+        }
+      }
+      return 0;
+    }).description(description).tags(Tags.of("listener", l.name(), "type", l.type())).register(registry);
   }
 
   private static double up(List<ListenerInfo> all, String name) {

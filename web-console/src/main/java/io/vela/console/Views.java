@@ -71,7 +71,8 @@ final class Views {
   static JsonObject listener(ListenerInfo l) {
     return new JsonObject().put("name", l.name()).put("type", l.type()).put("bind", l.bind()).put("port", l.port())
         .put("state", l.state()).put("tls", l.tls()).put("path", l.path())
-        .put("connections", l.connections());
+        .put("connections", l.connections()).put("bytesIn", l.bytesIn()).put("bytesOut", l.bytesOut())
+        .put("messagesIn", l.messagesIn()).put("messagesOut", l.messagesOut());
   }
 
   static JsonObject component(ManagedComponent c) {

@@ -307,6 +307,17 @@ class ConsoleApiIT {
     connected(unique("api-listener"));
     await().atMost(Duration.ofSeconds(20)).until(() -> json(broker.get("/api/v1/listeners", ADMIN_KEY))
         .getJsonArray("data").getJsonObject(0).getInteger("connections") >= 1);
+    // traffic per listener: a PUBLISH over tcp counts on tcp only
+    long tcpIn = tcp.getLong("messagesIn");
+    long wsIn = ws.getLong("messagesIn");
+    Mqtt5BlockingClient pub = connected(unique("api-listener-pub"));
+    pub.publishWith().topic("listeners/t").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[10]).send();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonArray now = json(broker.get("/api/v1/listeners", ADMIN_KEY)).getJsonArray("data");
+      assertThat(now.getJsonObject(0).getLong("messagesIn")).isEqualTo(tcpIn + 1);
+      assertThat(now.getJsonObject(0).getLong("bytesIn")).isGreaterThan(tcp.getLong("bytesIn"));
+      assertThat(now.getJsonObject(1).getLong("messagesIn")).isEqualTo(wsIn);
+    });
 
     JsonObject info = json(broker.get("/api/v1/broker", ADMIN_KEY));
     assertThat(info.getString("name")).isEqualTo("vela");

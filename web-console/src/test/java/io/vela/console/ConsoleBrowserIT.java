@@ -151,11 +151,16 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @DisplayName("the overview counts messages as a client publishes")
+  @DisplayName("the overview counts messages as a client publishes, in total and on the listener it uses")
   void overviewMoves() {
     Locator messagesIn = page.locator("[data-stat='Messages in'] .v");
     assertThat(messagesIn).isVisible(visible());
     long before = Long.parseLong(messagesIn.textContent());
+    // the listeners table: the tcp listener's "Messages in" column (the clients here connect over tcp)
+    Locator tcpIn = page.locator("#listeners tbody tr").filter(new Locator.FilterOptions().setHasText("tcp"))
+        .first().locator("td").nth(5);
+    assertThat(tcpIn).isVisible(visible());
+    long tcpBefore = Long.parseLong(tcpIn.textContent());
     Mqtt5BlockingClient pub = mqtt("browser-pub-" + UUID.randomUUID().toString().substring(0, 8));
     try {
       for (int i = 0; i < 5; i++) {
@@ -163,6 +168,7 @@ class ConsoleBrowserIT {
       }
       await().atMost(Duration.ofSeconds(30)).until(() ->
           Long.parseLong(messagesIn.textContent()) >= before + 5);
+      await().atMost(Duration.ofSeconds(30)).until(() -> Long.parseLong(tcpIn.textContent()) >= tcpBefore + 5);
       assertThat(page.locator("#chart-messages polyline").first()).hasAttribute("points",
           java.util.regex.Pattern.compile("\\d.*,.*\\d"));
     } finally {

@@ -86,6 +86,17 @@ class ConsoleMetricsIT {
         assertThat(after.get("vela_subscriptions")).isGreaterThanOrEqualTo(1);
         assertThat(after.get("vela_listener_connections{listener=\"tcp\",type=\"tcp\"}"))
             .isGreaterThanOrEqualTo(2);
+        // per listener: all of it came through the tcp listener, none through ws
+        String tcp = "{listener=\"tcp\",type=\"tcp\"}";
+        String ws = "{listener=\"ws\",type=\"ws\"}";
+        assertThat(after.get("vela_listener_messages_received_total" + tcp))
+            .isGreaterThanOrEqualTo(before.getOrDefault("vela_listener_messages_received_total" + tcp, 0.0) + n);
+        assertThat(after.get("vela_listener_messages_sent_total" + tcp))
+            .isGreaterThanOrEqualTo(before.getOrDefault("vela_listener_messages_sent_total" + tcp, 0.0) + n);
+        assertThat(after.get("vela_listener_bytes_received_total" + tcp))
+            .isGreaterThanOrEqualTo(before.getOrDefault("vela_listener_bytes_received_total" + tcp, 0.0) + n * 100);
+        assertThat(after.get("vela_listener_messages_received_total" + ws))
+            .isEqualTo(before.getOrDefault("vela_listener_messages_received_total" + ws, 0.0));
       });
     } finally {
       sub.disconnect();
