@@ -197,9 +197,6 @@
     },
 
     async 'background-page'(t) {
-      if (!t.p.canHidePages) {
-        t.notApplicable('the driver cannot put a page of this engine in the background (it stays visible)');
-      }
       const keepalive = t.p.keepalive || 2;
       const c = await t.connect({ keepalive });
       await c.subscribe(`${t.prefix}/pong`, 1);
