@@ -17,9 +17,9 @@ import java.util.Map;
  * engines. One browser process per test class, one BrowserContext per test.
  *
  * <p>Chromium and hidden pages: Playwright turns on focus emulation ({@code Emulation.setFocusEmulationEnabled}) for
- * the main frame of every page it initialises, and Chromium implements that by counting the page as being captured,
- * which keeps it {@code visible} whatever tab is in front (checked: a page with focus emulation on in one extra CDP
- * session stays visible behind a new tab; without it the same page turns hidden). Playwright skips its default
+ * the main frame of every page it initialises, and a page with focus emulation on stays {@code visible} whatever tab
+ * is in front (checked: a page with focus emulation on in one extra CDP session stays visible behind a new tab and
+ * its 100 ms timer is not throttled; without it the same page turns hidden). Playwright skips its default
  * overrides, focus emulation among them, only for pages of the default context of a browser connected with
  * {@code connectOverCDP(..., noDefaults=true)}. So Chromium is launched with a second, loopback-only DevTools endpoint
  * ({@code --remote-debugging-port}), and a page that is to be hidden is opened in that browser's default context
