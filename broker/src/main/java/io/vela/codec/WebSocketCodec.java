@@ -62,6 +62,9 @@ public final class WebSocketCodec {
   /** A handshake request carries no body; this bounds what the aggregator buffers. */
   static final int MAX_REQUEST_BODY = 8192;
 
+  /** How long the broker waits for the client's Close after sending its own before it closes TCP anyway. */
+  public static final long CLOSE_HANDSHAKE_TIMEOUT_MILLIS = 5000;
+
   private static final AttributeKey<WebSocketOpened> CLIENT = AttributeKey.valueOf("vela.ws.client");
 
   private WebSocketCodec() {
@@ -81,7 +84,7 @@ public final class WebSocketCodec {
         .checkStartsWith(true) // the gate has matched the path exactly; this lets a query string through
         .subprotocols(String.join(",", WebSocketOptions.SUBPROTOCOLS))
         .handshakeTimeoutMillis(options.handshakeTimeoutMillis())
-        .handleCloseFrames(true)
+        .handleCloseFrames(false) // Frames runs the close handshake (RFC 6455 7.1.1)
         .dropPongFrames(true)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(options.maxFramePayload())
@@ -256,13 +259,31 @@ public final class WebSocketCodec {
   /**
    * After the upgrade: WebSocket data frames in, the MQTT byte stream out, and back. Text frames break
    * [MQTT-6.0.0-1]: the connection is closed with 1003.
+   *
+   * <p>The close handshake (RFC 6455 5.5.1, 7.1.1): when the broker closes the connection (DISCONNECT, takeover,
+   * a violation) it sends a Close frame and closes TCP once the client's Close has arrived, or after
+   * {@link #CLOSE_HANDSHAKE_TIMEOUT_MILLIS}; a client's Close is answered with the same code and TCP closed after it.
+   * (Netty's handler closes TCP as soon as its own Close is written, so a browser's answering Close met a closed
+   * socket and the page saw {@code wasClean} true or false depending on timing.)
    */
   static final class Frames extends ChannelDuplexHandler {
+    private boolean opened;
+    /** A Close has been sent: the handshake is under way, data frames from the client are no longer read. */
     private boolean closing;
+    private boolean closeReceived;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+      if (msg instanceof CloseWebSocketFrame close) {
+        closeReceived = true;
+        if (closing) {
+          close.release();
+          ctx.close(); // both Close frames have been exchanged: the server closes TCP first
+        } else {
+          closing = true;
+          ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE); // the client's own code, echoed
+        }
+      } else if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
         if (closing) {
           ReferenceCountUtil.release(msg);
           return;
@@ -272,11 +293,10 @@ public final class WebSocketCodec {
       } else if (msg instanceof WebSocketFrame frame) {
         frame.release();
         if (!closing) {
-          closing = true;
           LOG.info("address={} {} received: MQTT needs binary frames [MQTT-6.0.0-1], closing with 1003",
               address(ctx), frame.getClass().getSimpleName());
-          ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
-              "MQTT needs binary frames")).addListener(ChannelFutureListener.CLOSE);
+          sendClose(ctx, new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+              "MQTT needs binary frames"));
         }
       } else {
         ctx.fireChannelRead(msg);
@@ -286,6 +306,7 @@ public final class WebSocketCodec {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done) {
+        this.opened = true;
         WebSocketOpened opened = ctx.channel().attr(CLIENT).get();
         LOG.debug("address={} WebSocket open (subprotocol {})", opened.clientAddress(), done.selectedSubprotocol());
         ctx.fireUserEventTriggered(opened);
@@ -298,11 +319,39 @@ public final class WebSocketCodec {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof ByteBuf buf) {
+      if (msg instanceof ByteBuf buf && buf.isReadable()) {
         ctx.write(new BinaryWebSocketFrame(buf), promise);
       } else {
-        ctx.write(msg, promise);
+        ctx.write(msg, promise); // an empty buffer (a flush before close) is no empty binary frame
       }
+    }
+
+    /** The broker closes: a Close frame first, TCP when the client's Close arrives or the handshake times out. */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      if (!opened || closeReceived || !ctx.channel().isActive()) {
+        ctx.close(promise);
+        return;
+      }
+      ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+      if (!closing) {
+        sendClose(ctx, new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+      }
+    }
+
+    private void sendClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+      closing = true;
+      ctx.writeAndFlush(close).addListener(f -> {
+        if (!f.isSuccess()) {
+          ctx.close();
+        }
+      });
+      ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+        LOG.debug("address={} no Close frame in answer within {} ms, closing", address(ctx),
+            CLOSE_HANDSHAKE_TIMEOUT_MILLIS);
+        ctx.close();
+      }, CLOSE_HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      ctx.channel().closeFuture().addListener(f -> timeout.cancel(false));
     }
 
     private static String address(ChannelHandlerContext ctx) {

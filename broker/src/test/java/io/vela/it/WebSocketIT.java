@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.vela.codec.WebSocketCodec;
 import io.vela.config.BanConfig;
 import io.vela.config.ListenerConfig;
 import io.vela.config.VelaConfig;
@@ -213,6 +214,77 @@ class WebSocketIT {
       assertThat(ws.readPacket()[0] & 0xF0).isEqualTo(CONNACK);
       ws.sendText("not mqtt");
       assertThat(ws.closeCode()).isEqualTo(1003);
+    }
+  }
+
+  // ---------------------------------------------------------------- close handshake (RFC 6455 5.5.1, 7.1.1)
+
+  private static final byte[] DISCONNECT = {(byte) 0xE0, 0x00};
+
+  private static RawWebSocket connected(TestBroker b, String clientId) throws Exception {
+    RawWebSocket ws = RawWebSocket.open(wsPort(b), WAIT);
+    ws.sendBinary(RawClient.connect(4, clientId, 30));
+    assertThat(ws.read().payload()[0] & 0xF0).isEqualTo(CONNACK);
+    return ws;
+  }
+
+  /**
+   * The broker has sent its Close: TCP must stay open until the client's Close arrives (RFC 6455 7.1.1: the server
+   * closes TCP after it has sent and received a Close frame), then the broker closes it. Closing at once makes the
+   * browser's Close meet a closed socket, and whether the page then sees wasClean true is a race. The window in which
+   * TCP must stay open is an observation bound: before the fix the end of stream came right behind the Close frame.
+   */
+  private static void expectCloseHandshake(RawWebSocket ws, int code) throws Exception {
+    RawWebSocket.Frame close = ws.read();
+    assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+    assertThat(close.closeCode()).isEqualTo(code);
+    assertThat(ws.tcpClosedWithin(Duration.ofMillis(500)))
+        .as("TCP closed before the client answered the Close frame").isFalse();
+    ws.sendClose(code);
+    assertThat(ws.tcpClosedWithin(WAIT)).as("the broker closes TCP once the client's Close arrived").isTrue();
+  }
+
+  @Test
+  @DisplayName("[RFC 6455 7.1.1] after DISCONNECT the broker sends Close 1000 and closes TCP only after the "
+      + "client's Close")
+  void closeHandshakeAfterDisconnect() throws Exception {
+    try (TestBroker b = brokerWithWs(); RawWebSocket ws = connected(b, "close-after-disconnect")) {
+      ws.sendBinary(DISCONNECT);
+      expectCloseHandshake(ws, 1000);
+    }
+  }
+
+  @Test
+  @DisplayName("[RFC 6455 7.1.1] a taken-over connection gets Close 1000 and TCP stays open until the client's Close")
+  void closeHandshakeOnTakeover() throws Exception {
+    try (TestBroker b = brokerWithWs(); RawWebSocket first = connected(b, "close-takeover");
+         RawWebSocket second = connected(b, "close-takeover")) {
+      expectCloseHandshake(first, 1000);
+      second.sendBinary(DISCONNECT);
+      expectCloseHandshake(second, 1000);
+    }
+  }
+
+  @Test
+  @DisplayName("[RFC 6455 5.5.1] a client's Close is answered with a Close of the same code, then the broker closes TCP")
+  void clientCloseIsEchoed() throws Exception {
+    try (TestBroker b = brokerWithWs(); RawWebSocket ws = connected(b, "client-closes")) {
+      ws.sendClose(1001);
+      RawWebSocket.Frame close = ws.read();
+      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(1001);
+      assertThat(ws.tcpClosedWithin(WAIT)).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("a client that never answers the broker's Close is cut off after the close-handshake timeout")
+  void silentClientCutOffAfterCloseTimeout() throws Exception {
+    try (TestBroker b = brokerWithWs(); RawWebSocket ws = connected(b, "never-answers")) {
+      ws.sendBinary(DISCONNECT);
+      assertThat(ws.read().opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(ws.tcpClosedWithin(Duration.ofMillis(WebSocketCodec.CLOSE_HANDSHAKE_TIMEOUT_MILLIS).plus(WAIT)))
+          .isTrue();
     }
   }
 

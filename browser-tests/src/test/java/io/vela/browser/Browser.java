@@ -12,15 +12,12 @@ public interface Browser extends AutoCloseable {
   String driver();
 
   /**
-   * Whether {@link BrowserTab#sendToBackground()} really hides the page (visibilityState "hidden"). Chromium driven
-   * by Playwright keeps every page visible, headless or headed under Xvfb, whatever tab is in front (tried: new
-   * page + bringToFront, window.open from the page, CDP Target.createTarget/activateTarget, minimizing the window):
-   * there the background-page scenario cannot run, and the matrix says so.
+   * Opens {@code url} in a fresh context (Playwright: a new BrowserContext; WebDriver: a new tab). With
+   * {@code toBeHidden} the page is opened so that {@link BrowserTab#sendToBackground()} really hides it
+   * (visibilityState "hidden"): in Chromium that is a page Playwright does not emulate focus for (see
+   * {@link PlaywrightBrowser}); the other engines need nothing special.
    */
-  boolean canHidePages();
-
-  /** Opens {@code url} in a fresh context (Playwright: a new BrowserContext; WebDriver: a new tab). */
-  BrowserTab open(String url);
+  BrowserTab open(String url, boolean toBeHidden);
 
   /** Closes the browser and every process it started. */
   @Override

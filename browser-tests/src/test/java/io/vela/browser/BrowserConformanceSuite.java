@@ -88,7 +88,7 @@ abstract class BrowserConformanceSuite {
     });
     pages = PageServer.start();
     browser = Browsers.launch(engine(), EngineSource.fromSystemProperty(), ca);
-    Matrix.RUN.engine(new Matrix.EngineInfo(engine(), browser.version(), browser.driver(), trustNote()));
+    Matrix.RUN.engine(new Matrix.EngineInfo(engine(), browser.version(), browser.driver(), engineNotes()));
   }
 
   @AfterAll
@@ -153,10 +153,12 @@ abstract class BrowserConformanceSuite {
         Map.of("mqtt_acl", acl), 300));
   }
 
-  private String trustNote() {
+  private String engineNotes() {
     boolean debian = EngineSource.fromSystemProperty() == EngineSource.DEBIAN;
     return switch (engine()) {
-      case CHROMIUM -> "wss: trusts the test server's key (--ignore-certificate-errors-spki-list)";
+      case CHROMIUM -> "wss: trusts the test server's key (--ignore-certificate-errors-spki-list); background page:"
+          + " opened without Playwright's focus emulation (which keeps every page visible), through a second CDP"
+          + " connection to the browser's default context";
       case FIREFOX -> "wss: context accepts the test certificate (acceptInsecureCerts); no per-CA switch over BiDi";
       case WEBKIT -> debian ? "wss: test certificate allowed for 127.0.0.1 (webkitgtk:browserOptions.certificates);"
           + " a new tab per test in one WebDriver session"
@@ -186,12 +188,11 @@ abstract class BrowserConformanceSuite {
   }
 
   private Cell run(WebClient client, Scenario scenario) throws Exception {
-    try (BrowserTab tab = browser.open(pages.url())) {
+    try (BrowserTab tab = browser.open(pages.url(), scenario.javaPart() == Scenario.JavaPart.BACKGROUND)) {
       ObjectNode params = JSON.createObjectNode().put("run", run)
           .put("prefix", "bt/" + run + "/" + engine().name().toLowerCase(java.util.Locale.ROOT) + "/" + client.id()
               + "/" + scenario.id())
           .put("ws", broker.wsUrl()).put("wss", broker.wssUrl()).put("keepalive", BACKGROUND_KEEPALIVE_SECONDS)
-          .put("canHidePages", browser.canHidePages())
           .put("wsAuth", broker.wsAuthUrl())
           .put("tokenUrl", idp.tokenEndpointUrl(ISSUER_ID).toString());
       if (scenario.needsToken()) {

@@ -165,12 +165,7 @@ final class WebKitDriverBrowser implements Browser {
   }
 
   @Override
-  public boolean canHidePages() {
-    return true;
-  }
-
-  @Override
-  public BrowserTab open(String url) {
+  public BrowserTab open(String url, boolean toBeHidden) {
     driver.switchTo().window(home);
     driver.switchTo().newWindow(WindowType.TAB);
     String handle = driver.getWindowHandle();
