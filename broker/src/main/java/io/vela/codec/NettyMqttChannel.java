@@ -153,6 +153,7 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
 
   @Override
   public void onKeepAliveTimeout() {
+    WebSocketCodec.peerSilent(socket.channel()); // a silent WebSocket peer is not waited for at close
     handler.onKeepAliveTimeout();
   }
 

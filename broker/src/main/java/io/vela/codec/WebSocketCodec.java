@@ -66,6 +66,17 @@ public final class WebSocketCodec {
   public static final long CLOSE_HANDSHAKE_TIMEOUT_MILLIS = 5000;
 
   private static final AttributeKey<WebSocketOpened> CLIENT = AttributeKey.valueOf("vela.ws.client");
+  /** Set on a channel whose peer went silent (keep-alive expired): no waiting for its Close on the way out. */
+  private static final AttributeKey<Boolean> PEER_SILENT = AttributeKey.valueOf("vela.ws.peer-silent");
+
+  /**
+   * The peer of {@code channel} stopped talking (its keep-alive expired): when the connection is closed, a Close frame
+   * is still sent but TCP is closed at once, without waiting for an answer that will not come (so its will is not
+   * held back by the close handshake's timeout). No effect on a connection that is not a WebSocket.
+   */
+  static void peerSilent(io.netty.channel.Channel channel) {
+    channel.attr(PEER_SILENT).set(Boolean.TRUE);
+  }
 
   private WebSocketCodec() {
   }
@@ -331,6 +342,16 @@ public final class WebSocketCodec {
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
       if (!opened || closeReceived || !ctx.channel().isActive()) {
         ctx.close(promise);
+        return;
+      }
+      if (Boolean.TRUE.equals(ctx.channel().attr(PEER_SILENT).get())) {
+        if (closing) {
+          ctx.close(promise);
+        } else {
+          closing = true;
+          ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+              .addListener(f -> ctx.close(promise));
+        }
         return;
       }
       ctx.channel().closeFuture().addListener(f -> promise.trySuccess());

@@ -288,6 +288,19 @@ class WebSocketIT {
     }
   }
 
+  @Test
+  @DisplayName("a client whose keep-alive expired is not waited for: the broker sends Close and closes TCP at once "
+      + "(a dead peer's will is not held back by the close-handshake timeout)")
+  void keepAliveExpiryClosesWithoutWaitingForTheClientsClose() throws Exception {
+    try (TestBroker b = brokerWithWs(); RawWebSocket ws = RawWebSocket.open(wsPort(b), WAIT)) {
+      ws.sendBinary(RawClient.connect(4, "goes-silent", 1));
+      assertThat(ws.read().payload()[0] & 0xF0).isEqualTo(CONNACK);
+      // silent from here on: after 1.5 x 1 s the broker gives up on it
+      assertThat(ws.read().opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(ws.tcpClosedWithin(Duration.ofMillis(WebSocketCodec.CLOSE_HANDSHAKE_TIMEOUT_MILLIS / 2))).isTrue();
+    }
+  }
+
   // ---------------------------------------------------------------- handshake
 
   @ParameterizedTest(name = "{0}")
