@@ -77,7 +77,8 @@ final class KeycloakServer implements AutoCloseable {
   /**
    * A JDK to run Keycloak with: system property {@code keycloak.java.home}, else environment variable
    * {@code KEYCLOAK_JAVA_HOME}, else this JVM when it is new enough, else the newest JDK of at least
-   * {@value #MIN_JAVA} under /usr/lib/jvm (Temurin 25 on CI).
+   * {@value #MIN_JAVA} among {@code JAVA_HOME}, {@code JAVA_HOME_*} (as CI runners set them) and /usr/lib/jvm/*
+   * (Temurin 25 on CI).
    */
   static Path javaHome() {
     String explicit = Optional.ofNullable(System.getProperty("keycloak.java.home"))
@@ -88,21 +89,25 @@ final class KeycloakServer implements AutoCloseable {
     if (Runtime.version().feature() >= MIN_JAVA) {
       return Path.of(System.getProperty("java.home"));
     }
+    List<Path> candidates = new ArrayList<>();
+    System.getenv().forEach((k, v) -> {
+      if ((k.equals("JAVA_HOME") || k.startsWith("JAVA_HOME_")) && !v.isBlank()) {
+        candidates.add(Path.of(v));
+      }
+    });
     Path jvms = Path.of("/usr/lib/jvm");
     if (Files.isDirectory(jvms)) {
       try (Stream<Path> dirs = Files.list(jvms)) {
-        Optional<Path> best = dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")))
-            .filter(d -> featureVersion(d) >= MIN_JAVA)
-            .max(Comparator.comparingInt(KeycloakServer::featureVersion));
-        if (best.isPresent()) {
-          return best.get();
-        }
+        dirs.forEach(candidates::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalStateException("Keycloak needs Java " + MIN_JAVA + "+: none under /usr/lib/jvm; set "
-        + "-Dkeycloak.java.home=... or KEYCLOAK_JAVA_HOME");
+    return candidates.stream().filter(d -> Files.isExecutable(d.resolve("bin/java")))
+        .filter(d -> featureVersion(d) >= MIN_JAVA)
+        .max(Comparator.comparingInt(KeycloakServer::featureVersion))
+        .orElseThrow(() -> new IllegalStateException("Keycloak needs Java " + MIN_JAVA + "+: none in JAVA_HOME, "
+            + "JAVA_HOME_* or /usr/lib/jvm; set -Dkeycloak.java.home=... or KEYCLOAK_JAVA_HOME"));
   }
 
   /** The feature version from a JDK's {@code release} file (JAVA_VERSION="25.0.1"), 0 when unknown. */
