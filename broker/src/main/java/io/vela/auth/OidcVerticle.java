@@ -10,7 +10,6 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
-import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,27 +55,42 @@ public final class OidcVerticle extends TokenVerticle {
       return discovering;
     }
     lastDiscoveryNanos = System.nanoTime();
-    OAuth2Options options = new OAuth2Options().setSite(stripSlash(config.issuer))
-        .setClientId(config.clientId == null ? "vela" : config.clientId)
-        .setClientSecret(config.clientSecret)
-        .setJWTOptions(new JWTOptions().setLeeway(config.clockSkewSeconds));
-    discovering = OpenIDConnectAuth.discover(vertx, options)
-        .<Void>compose(auth -> {
-          discovered = options;
+    String site = stripSlash(config.issuer);
+    // The discovery document is read here rather than by OpenIDConnectAuth.discover: that one also fetches the JWKS
+    // and parses every key, logging a WARN with a stack trace for each key it cannot use (Keycloak always publishes
+    // an RSA-OAEP encryption key), a fetch neither mode needs (jwt mode loads the keys itself, use=enc skipped).
+    discovering = JwksVerifier.fetchJson(http, site + "/.well-known/openid-configuration")
+        .<Void>compose(doc -> {
+          String issuer = doc.getString("issuer");
+          if (issuer == null || !stripSlash(issuer).equals(site)) {
+            return Future.failedFuture("the discovery document names issuer " + issuer + ", not " + config.issuer);
+          }
+          OAuth2Options options = new OAuth2Options().setSite(site)
+              .setClientId(config.clientId == null ? "vela" : config.clientId)
+              .setClientSecret(config.clientSecret)
+              .setJWTOptions(new JWTOptions().setLeeway(config.clockSkewSeconds).setIssuer(issuer))
+              .setAuthorizationPath(doc.getString("authorization_endpoint"))
+              .setTokenPath(doc.getString("token_endpoint"))
+              .setRevocationPath(doc.getString("revocation_endpoint"))
+              .setIntrospectionPath(doc.getString("introspection_endpoint"))
+              .setJwkPath(doc.getString("jwks_uri"))
+              // never the userinfo endpoint: it is vertx-auth-oauth2's fallback when a token does not verify
+              .setUserInfoPath(null);
           if (config.mode == AuthProviderConfig.OidcMode.INTROSPECTION) {
             if (options.getIntrospectionPath() == null) {
               return Future.failedFuture("the issuer announces no introspection_endpoint");
             }
-            // introspection only: no local keys (so no unverified local decode) and no userinfo fallback
-            options.setUserInfoPath(null).setJwkPath(null);
+            // introspection only: no local keys (so no unverified local decode)
+            options.setJwkPath(null);
             introspector = OAuth2Auth.create(vertx, options);
+            discovered = options;
           } else {
             if (options.getJwkPath() == null) {
               return Future.failedFuture("the issuer announces no jwks_uri");
             }
-            String issuer = options.getJWTOptions().getIssuer();
             String jwks = options.getJwkPath();
             verifier = new JwksVerifier(vertx, name, config, http, () -> jwks, issuer);
+            discovered = options;
             if (config.jwksRefreshSeconds > 0 && refreshTimer < 0) {
               refreshTimer = vertx.setPeriodic(config.jwksRefreshSeconds * 1000L,
                   t -> verifier.refresh("periodic refresh"));
