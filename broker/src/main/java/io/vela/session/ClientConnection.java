@@ -96,6 +96,15 @@ public final class ClientConnection implements PacketHandler {
   private PublishLimiter publishLimiter;
   private long throttleTimer = -1;
   private boolean throttleLogged;
+  /**
+   * Why the client is not read from now, one bit per reason ({@link #pauseReadingFor}); reading resumes when the
+   * last reason is gone, and only while connected.
+   */
+  private int readPausedFor;
+  private static final int PAUSE_CONNECTING = 1;
+  private static final int PAUSE_HELD_BACK = 2;
+  private static final int PAUSE_THROTTLED = 4;
+  private static final int PAUSE_ACKS_FULL = 8;
   /** What this connection may publish and subscribe to, computed at CONNECT / re-authentication. */
   private Permissions permissions = Permissions.ALLOW_ALL;
   /** When the credentials expire (token exp), or null. */
@@ -260,7 +269,7 @@ public final class ClientConnection implements PacketHandler {
       return;
     }
     state = State.CONNECTING;
-    channel.pauseReading();
+    pauseReadingFor(PAUSE_CONNECTING);
     Future<AuthResult> decision;
     try {
       if (chain == null) {
@@ -453,7 +462,7 @@ public final class ClientConnection implements PacketHandler {
     cancelConnectTimer();
     finalAuthData = step.data();
     state = State.CONNECTING;
-    channel.pauseReading();
+    pauseReadingFor(PAUSE_CONNECTING);
     registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
   }
 
@@ -494,7 +503,7 @@ public final class ClientConnection implements PacketHandler {
         channel.remoteAddress(), connect.version().label(), connect.cleanStart(), present, keepAliveSeconds);
     s.attach(this, present, connect);
     connect = null;
-    channel.resumeReading();
+    resumeReadingFor(PAUSE_CONNECTING);
     scheduleExpiry();
   }
 
@@ -723,11 +732,8 @@ public final class ClientConnection implements PacketHandler {
     if (waitingAcks == null) {
       // twice the receive maximum: an MQTT 5 client that keeps to it is never paused (its PINGREQs still get
       // answers); MQTT 3.x clients, which have no such limit, are not read from past this many
-      waitingAcks = new PublisherAcks(context(), 2 * config.receiveMaximum, channel::pauseReading, () -> {
-        if (state == State.CONNECTED && !heldBack && throttleTimer < 0) {
-          channel.resumeReading();
-        }
-      });
+      waitingAcks = new PublisherAcks(context(), 2 * config.receiveMaximum, () -> pauseReadingFor(PAUSE_ACKS_FULL),
+          () -> resumeReadingFor(PAUSE_ACKS_FULL));
     }
     return waitingAcks;
   }
@@ -772,7 +778,7 @@ public final class ClientConnection implements PacketHandler {
     }
     heldBack = true;
     registry.metrics().publisherHoldBacks.increment();
-    channel.pauseReading();
+    pauseReadingFor(PAUSE_HELD_BACK);
     Context ctx = context();
     holdBackTimer = ctx.owner().setTimer(config.publisherBackpressureMs, id -> {
       holdBackTimer = -1;
@@ -796,7 +802,25 @@ public final class ClientConnection implements PacketHandler {
       context().owner().cancelTimer(holdBackTimer);
       holdBackTimer = -1;
     }
-    if (state == State.CONNECTED && throttleTimer < 0 && (waitingAcks == null || !waitingAcks.full())) {
+    resumeReadingFor(PAUSE_HELD_BACK);
+  }
+
+  /** Stops reading from the client for {@code reason} (one of the PAUSE_ bits). */
+  private void pauseReadingFor(int reason) {
+    boolean reading = readPausedFor == 0;
+    readPausedFor |= reason;
+    if (reading) {
+      channel.pauseReading();
+    }
+  }
+
+  /** {@code reason} is gone: reading resumes if it was the last one and the client is connected. */
+  private void resumeReadingFor(int reason) {
+    if ((readPausedFor & reason) == 0) {
+      return;
+    }
+    readPausedFor &= ~reason;
+    if (readPausedFor == 0 && state == State.CONNECTED) {
       channel.resumeReading();
     }
   }
@@ -873,12 +897,10 @@ public final class ClientConnection implements PacketHandler {
           channel.remoteAddress(), detail);
     }
     if (throttleTimer < 0) {
-      channel.pauseReading();
+      pauseReadingFor(PAUSE_THROTTLED);
       throttleTimer = context().owner().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> {
         throttleTimer = -1;
-        if (state == State.CONNECTED && !heldBack && (waitingAcks == null || !waitingAcks.full())) {
-          channel.resumeReading();
-        }
+        resumeReadingFor(PAUSE_THROTTLED);
       });
     }
     return false;
