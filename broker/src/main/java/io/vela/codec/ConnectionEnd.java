@@ -49,6 +49,8 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   private final String remoteAddress;
   private final String remoteHost;
   private Events events;
+  /** {@code events::onMessage}, bound once: no handler object per packet. */
+  private io.vertx.core.Handler<Object> onMessage;
   private Consumer<WebSocketOpened> onWebSocketOpened;
   private boolean paused;
   private ArrayDeque<Object> pending;
@@ -97,6 +99,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   void events(Events events) {
     this.events = events;
+    this.onMessage = events::onMessage;
   }
 
   /** The TLS session, or null on a plain connection. */
@@ -140,19 +143,11 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   }
 
   private void deliver(Object msg) {
-    Events e = events;
-    if (e == null) {
+    if (onMessage == null) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    ContextInternal prev = context.beginDispatch();
-    try {
-      e.onMessage(msg);
-    } catch (Throwable t) {
-      context.reportException(t);
-    } finally {
-      context.endDispatch(prev);
-    }
+    context.dispatch(msg, onMessage);
   }
 
   @Override
@@ -171,11 +166,11 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE && events != null) {
-        dispatch(() -> events.onKeepAliveTimeout());
+        context.dispatch(() -> events.onKeepAliveTimeout());
       }
     } else if (evt instanceof WebSocketOpened opened) {
       if (onWebSocketOpened != null) {
-        dispatch(() -> onWebSocketOpened.accept(opened));
+        context.dispatch(() -> onWebSocketOpened.accept(opened));
       }
     } else {
       ReferenceCountUtil.release(evt);
@@ -185,7 +180,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (events != null) {
-      dispatch(() -> events.onException(cause));
+      context.dispatch(() -> events.onException(cause));
     }
     ctx.close();
   }
@@ -201,18 +196,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
       pending.clear();
     }
     if (events != null) {
-      dispatch(() -> events.onClosed());
-    }
-  }
-
-  private void dispatch(Runnable r) {
-    ContextInternal prev = context.beginDispatch();
-    try {
-      r.run();
-    } catch (Throwable t) {
-      context.reportException(t);
-    } finally {
-      context.endDispatch(prev);
+      context.dispatch(() -> events.onClosed());
     }
   }
 }
