@@ -97,19 +97,21 @@ final class ExtensionHost implements BrokerContext {
     return vertx;
   }
 
-  @Override
-  public int publish(Message message) {
+  private static void requireTopicName(Message message) {
     if (!Topics.isValidTopicName(message.topic())) {
       throw new IllegalArgumentException("not a valid topic name: '" + message.topic() + "'");
     }
+  }
+
+  @Override
+  public int publish(Message message) {
+    requireTopicName(message);
     return dispatcher.publish(message);
   }
 
   @Override
   public io.vertx.core.Future<Integer> publishAcknowledged(Message message) {
-    if (!Topics.isValidTopicName(message.topic())) {
-      throw new IllegalArgumentException("not a valid topic name: '" + message.topic() + "'");
-    }
+    requireTopicName(message);
     io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
     java.util.List<io.vertx.core.Future<Void>> acks = new java.util.ArrayList<>();
     int count = dispatcher.publishAcknowledged(message, acks::add);

@@ -72,21 +72,23 @@ public final class Dispatcher {
       }
     }
 
-    /** Asks a {@link ConfirmingSubscriber} whether the publisher's acknowledgement must wait for it. */
-    void askConfirmation(Message message, Consumer<Future<Void>> confirmations) {
+    /**
+     * Asks the subscriber whether the publisher must wait for it: a {@link ConfirmingSubscriber}'s confirmation, or
+     * with {@code receiverAcks} the receiver's acknowledgement ({@link Subscriber#acknowledges}).
+     */
+    void ask(Message message, Consumer<Future<Void>> waits, boolean receiverAcks) {
       int q = Math.min(message.qos(), qos);
-      if (q > 0 && subscriber instanceof ConfirmingSubscriber cs && cs.confirms(message, q)) {
-        confirmed = Promise.promise();
-        confirmations.accept(confirmed.future());
+      if (q == 0) {
+        return;
       }
-    }
-
-    /** Asks a subscriber whether a publisher waiting for acknowledgements must wait for it. */
-    void askAcknowledgement(Message message, Consumer<Future<Void>> acks) {
-      int q = Math.min(message.qos(), qos);
-      if (q > 0 && subscriber.acknowledges(q)) {
-        acked = Promise.promise();
-        acks.accept(acked.future());
+      if (receiverAcks) {
+        if (subscriber.acknowledges(q)) {
+          acked = Promise.promise();
+          waits.accept(acked.future());
+        }
+      } else if (subscriber instanceof ConfirmingSubscriber cs && cs.confirms(message, q)) {
+        confirmed = Promise.promise();
+        waits.accept(confirmed.future());
       }
     }
 
@@ -273,7 +275,7 @@ public final class Dispatcher {
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
       Subscriber subscriber = subscriberOf(item);
-      if (receiverAcks ? !subscriber.acknowledges(1) : !(subscriber instanceof ConfirmingSubscriber)) {
+      if (!mayWaitFor(subscriber, receiverAcks)) {
         continue;
       }
       Delivery d;
@@ -284,12 +286,13 @@ public final class Dispatcher {
       } else {
         d = (Delivery) item;
       }
-      if (receiverAcks) {
-        d.askAcknowledgement(message, confirmations);
-      } else {
-        d.askConfirmation(message, confirmations);
-      }
+      d.ask(message, confirmations, receiverAcks);
     }
+  }
+
+  /** Whether the publisher might wait for {@code s} (asked precisely per message by {@code Delivery.ask}). */
+  private static boolean mayWaitFor(Subscriber s, boolean receiverAcks) {
+    return receiverAcks ? s.acknowledges(1) : s instanceof ConfirmingSubscriber;
   }
 
   private static int indexOf(List<Object> items, Subscriber subscriber) {
@@ -372,14 +375,10 @@ public final class Dispatcher {
     }
     Context ctx = s.subscriber().context();
     if (confirmations != null && message.qos() > 0
-        && (receiverAcks ? s.subscriber().acknowledges(1) : s.subscriber() instanceof ConfirmingSubscriber)) {
+        && mayWaitFor(s.subscriber(), receiverAcks)) {
       Delivery d = new Delivery(s.subscriber());
       d.add(o);
-      if (receiverAcks) {
-        d.askAcknowledgement(message, confirmations);
-      } else {
-        d.askConfirmation(message, confirmations);
-      }
+      d.ask(message, confirmations, receiverAcks);
       if (ctx == Vertx.currentContext()) {
         d.run(message);
       } else {
