@@ -32,6 +32,8 @@ final class BrokerMeters {
   private final BrokerContext broker;
   private final Admin admin;
   private volatile BrokerStats stats;
+  /** The listeners as refresh() last saw them; the per-listener meters read this snapshot, as the others read stats. */
+  private volatile List<ListenerInfo> listeners = List.of();
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong inflight = new AtomicLong();
   private final AtomicLong offlineSessions = new AtomicLong();
@@ -81,13 +83,14 @@ final class BrokerMeters {
         BrokerStats::rejections);
     byReason("vela.protocol.errors", "connections closed for a protocol violation, by reason", s.protocolErrors(),
         BrokerStats::protocolErrors);
-    for (ListenerInfo l : admin.listeners()) {
+    listeners = admin.listeners();
+    for (ListenerInfo l : listeners) {
       String key = "listener/" + l.name();
       if (registered.add(key)) {
-        Gauge.builder("vela.listener.up", admin, a -> up(a.listeners(), l.name()))
+        Gauge.builder("vela.listener.up", this, m -> m.listener(l.name(), x -> "running".equals(x.state()) ? 1 : 0))
             .description("1 when the MQTT listener is bound").tags(Tags.of("listener", l.name(), "type", l.type()))
             .register(registry);
-        Gauge.builder("vela.listener.connections", admin, a -> connections(a.listeners(), l.name()))
+        Gauge.builder("vela.listener.connections", this, m -> m.listener(l.name(), ListenerInfo::connections))
             .description("open network connections on the listener")
             .tags(Tags.of("listener", l.name(), "type", l.type())).register(registry);
         listenerCounter("vela.listener.messages.received", "PUBLISH packets received from the listener's clients",
@@ -118,32 +121,18 @@ final class BrokerMeters {
     });
   }
 
-  /** A per-listener counter read from the listener list at scrape time (refresh() keeps it current). */
+  /** A per-listener counter read from the listeners snapshot. */
   private void listenerCounter(String name, String description, ListenerInfo l,
-                               java.util.function.ToLongFunction<ListenerInfo> value) {
-    FunctionCounter.builder(name, admin, a -> {
-      for (ListenerInfo x : a.listeners()) {
-        if (x.name().equals(l.name())) {
-          return value.applyAsLong(x);
-        }
-      }
-      return 0;
-    }).description(description).tags(Tags.of("listener", l.name(), "type", l.type())).register(registry);
+                               java.util.function.ToDoubleFunction<ListenerInfo> value) {
+    FunctionCounter.builder(name, this, m -> m.listener(l.name(), value))
+        .description(description).tags(Tags.of("listener", l.name(), "type", l.type())).register(registry);
   }
 
-  private static double up(List<ListenerInfo> all, String name) {
-    for (ListenerInfo l : all) {
+  /** {@code value} of the listener {@code name} in the snapshot; 0 when it is not there. */
+  private double listener(String name, java.util.function.ToDoubleFunction<ListenerInfo> value) {
+    for (ListenerInfo l : listeners) {
       if (l.name().equals(name)) {
-        return "running".equals(l.state()) ? 1 : 0;
-      }
-    }
-    return 0;
-  }
-
-  private static double connections(List<ListenerInfo> all, String name) {
-    for (ListenerInfo l : all) {
-      if (l.name().equals(name)) {
-        return l.connections();
+        return value.applyAsDouble(l);
       }
     }
     return 0;
