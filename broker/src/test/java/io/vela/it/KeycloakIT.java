@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeycloakIT {
 
+  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(KeycloakIT.class);
+
   static final String REALM = "iot";
   /** The value of the mqtt_acl claim in the docs (step 3); the test checks the page still shows it. */
   static final String ACL_CLAIM = "[{\"permission\":\"allow\",\"action\":\"all\",\"topic\":\"devices/${clientid}/#\"}]";
@@ -97,8 +99,7 @@ class KeycloakIT {
     long timeout = Long.getLong("keycloak.start-timeout-seconds", 360);
     keycloak = KeycloakServer.start(realm(), Duration.ofSeconds(timeout));
     keycloakReadyNanos = System.nanoTime();
-    System.out.printf("KeycloakIT: Keycloak ready after %d s%n",
-        TimeUnit.NANOSECONDS.toSeconds(keycloakReadyNanos - classStartNanos));
+    LOG.info("Keycloak ready after {} s", TimeUnit.NANOSECONDS.toSeconds(keycloakReadyNanos - classStartNanos));
     VelaConfig config = docsConfig(Map.of());
     minRefetchSeconds = config.auth.providers.get("keycloak").jwksMinRefetchSeconds;
     broker = VelaBroker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -119,8 +120,7 @@ class KeycloakIT {
         assertThat(tree).as("Keycloak's processes after close").noneMatch(ProcessHandle::isAlive);
         assertThat(KeycloakServer.home().resolve("data")).as("the run's Keycloak data").doesNotExist();
       }
-      System.out.printf("KeycloakIT: whole class %d s%n",
-          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - classStartNanos));
+      LOG.info("whole class {} s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - classStartNanos));
     }
   }
 
