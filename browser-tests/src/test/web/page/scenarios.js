@@ -198,7 +198,7 @@
     },
 
     async 'background-page'(t) {
-      const keepalive = t.p.keepalive || 2;
+      const keepalive = t.p.keepalive || 5;
       const c = await t.connect({ keepalive });
       await c.subscribe(`${t.prefix}/pong`, 1);
       const s = t.socket();
