@@ -79,6 +79,7 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
   private static final String IDLE = "vela-keepalive";
   private static final String BYTES = "vela-bytes";
   private static final String WRITES = "vela-writes";
+  private static final String SUBSCRIBE_CHECK = "vela-subscribe-check";
 
   static final int WRITE_LOW_WATER_MARK = 1024 * 1024;
   static final int WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
@@ -97,6 +98,9 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
   private final Context context;
   private final String remoteAddress;
   private final int maxPacketSize;
+  private final SubscribeOptionsCheck subscribeCheck;
+  /** SUBSCRIBE packets decoded so far, to ask {@link #subscribeCheck} about each. */
+  private long subscribes;
   private PacketHandler handler;
   private MqttVersion version = MqttVersion.V3_1_1;
   private boolean connectSeen;
@@ -105,9 +109,10 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
   private final TopicAliases topicAliases = new TopicAliases();
   private boolean closed;
 
-  private NettyMqttChannel(ConnectionEnd socket, WriteBatcher out, Context context, int maxPacketSize,
-                           String remoteAddress) {
+  private NettyMqttChannel(ConnectionEnd socket, WriteBatcher out, SubscribeOptionsCheck subscribeCheck,
+                           Context context, int maxPacketSize, String remoteAddress) {
     this.socket = socket;
+    this.subscribeCheck = subscribeCheck;
     this.out = out;
     this.context = context;
     this.maxPacketSize = maxPacketSize;
@@ -140,9 +145,11 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore(ConnectionEnd.NAME, ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore(ConnectionEnd.NAME, DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
+    SubscribeOptionsCheck subscribeCheck = new SubscribeOptionsCheck(maxPacketSize);
+    pipeline.addBefore(DECODER, SUBSCRIBE_CHECK, subscribeCheck);
     WriteBatcher out = new WriteBatcher(context);
     pipeline.addBefore(ConnectionEnd.NAME, WRITES, out);
-    return new NettyMqttChannel(socket, out, context, maxPacketSize, remoteAddress);
+    return new NettyMqttChannel(socket, out, subscribeCheck, context, maxPacketSize, remoteAddress);
   }
 
   /** Starts delivering decoded packets to {@code packetHandler}. */
@@ -455,6 +462,12 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
   }
 
   private void onSubscribe(MqttSubscribeMessage s) {
+    if (subscribeCheck.malformed(++subscribes)) {
+      handler.onProtocolViolation(ReasonCode.MALFORMED_PACKET, version == MqttVersion.V5
+          ? "reserved bits 6-7 set in SUBSCRIBE options [MQTT-3.8.3-5]"
+          : "reserved bits set in SUBSCRIBE options [MQTT-3.8.3-4]");
+      return;
+    }
     MqttMessageIdAndPropertiesVariableHeader vh = s.idAndPropertiesVariableHeader();
     Integer subId = version == MqttVersion.V5 && vh.properties() != null
         ? Properties.integer(vh.properties(), MqttPropertyType.SUBSCRIPTION_IDENTIFIER) : null;

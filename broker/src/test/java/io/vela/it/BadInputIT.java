@@ -18,6 +18,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -145,6 +147,17 @@ class BadInputIT {
     byte[] qos1 = RawClient.publish(level, "a/b", 1, 7, false, utf8("x"));
     qos1[0] = 0x36;
     expectMalformed(level, qos1);
+  }
+
+  @ParameterizedTest(name = "options 0x{0}")
+  @ValueSource(strings = {"41", "81", "C2"})
+  @DisplayName("[MQTT-3.8.3-5] a SUBSCRIBE whose Subscription Options have reserved bit 6 or 7 set is a Malformed "
+      + "Packet: DISCONNECT 0x81, no SUBACK (the bad entry comes second, after a Subscription Identifier property)")
+  void mqtt_3_8_3_5_reservedSubscriptionOptionBitsAreMalformed(String optionsHex) throws Exception {
+    Map<String, Integer> filters = new LinkedHashMap<>();
+    filters.put("reserved/fine", 1);
+    filters.put("reserved/bad", Integer.parseInt(optionsHex, 16));
+    expectMalformed(5, RawPackets.subscribe(5, 3, 7, filters));
   }
 
   @ParameterizedTest(name = "protocol level {0}")

@@ -196,7 +196,7 @@ class SubscribeIT extends SharedBrokerTestBase {
   @DisplayName("[MQTT-3.8.3-4] (3.1.1) a SUBSCRIBE with reserved option bits set is malformed: the connection is "
       + "closed without SUBACK")
   @ParameterizedTest(name = "options 0x{0}")
-  @ValueSource(strings = {"05", "09", "11"})
+  @ValueSource(strings = {"05", "09", "11", "41", "81", "C0"})
   void reservedSubscribeOptionBitsCloseA311Connection(String optionsHex) throws Exception {
     RawClient raw = clients.raw(RawPackets.connect(4, unique("raw")), 4);
 

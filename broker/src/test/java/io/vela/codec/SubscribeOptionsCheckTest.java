@@ -1,0 +1,172 @@
+package io.vela.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class SubscribeOptionsCheckTest {
+
+  private static final int MAX = 1024 * 1024;
+
+  @Test
+  @DisplayName("[MQTT-3.8.3-5] finds reserved bits 6-7 in an MQTT 5 SUBSCRIBE wherever the stream is split, and "
+      + "passes every byte on unchanged")
+  void mqtt5ReservedBitsFoundAcrossEverySplit() {
+    byte[] stream = concat(connect(5), publish(200), subscribe(5, 0x01, 0x02), pingReq(), subscribe(5, 0x01, 0x42),
+        subscribe(5, 0x80));
+    for (int split = 1; split < stream.length; split++) {
+      Result r = feed(stream, split, 977);
+      assertThat(r.forwarded).as("split at %d", split).isEqualTo(stream);
+      assertThat(r.check.level()).isEqualTo(5);
+      assertThat(r.check.malformed(1)).as("first SUBSCRIBE, split at %d", split).isFalse();
+      assertThat(r.check.malformed(2)).as("second SUBSCRIBE (0x42), split at %d", split).isTrue();
+      // only the first malformed one matters: the connection is closed there
+      assertThat(r.check.malformed(3)).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("[MQTT-3.8.3-4] (3.1.1) bits 2-7 of the requested QoS byte are reserved")
+  void mqtt311ReservedBits() {
+    for (int options : new int[] {0x04, 0x08, 0x10, 0x20, 0x40, 0x80}) {
+      Result r = feed(concat(connect(4), subscribe(4, 0x00, options)), 3, 5);
+      assertThat(r.check.malformed(1)).as("options 0x%02x", options).isTrue();
+    }
+    Result ok = feed(concat(connect(4), subscribe(4, 0x00, 0x01, 0x02)), 1, 1);
+    assertThat(ok.check.level()).isEqualTo(4);
+    assertThat(ok.check.malformed(1)).isFalse();
+  }
+
+  @Test
+  @DisplayName("MQTT 5 options that are not reserved (No Local, Retain As Published, Retain Handling) pass")
+  void mqtt5ValidOptionsPass() {
+    Result r = feed(concat(connect(5), subscribe(5, 0x2E, 0x0D, 0x1E)), 7, 11);
+    assertThat(r.check.malformed(1)).isFalse();
+  }
+
+  @Test
+  @DisplayName("garbage it cannot frame (a Remaining Length over four bytes) switches the check off, bytes still "
+      + "pass unchanged")
+  void garbageTurnsTheCheckOff() {
+    byte[] stream = concat(connect(5), new byte[] {(byte) 0x82, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+        0x01}, subscribe(5, 0x40));
+    Result r = feed(stream, 2, 3);
+    assertThat(r.forwarded).isEqualTo(stream);
+    assertThat(r.check.malformed(1)).isFalse();
+  }
+
+  @Test
+  @DisplayName("a truncated SUBSCRIBE body (a topic length running past the packet) is left to the decoder")
+  void truncatedSubscribeIsNotFlagged() {
+    assertThat(SubscribeOptionsCheck.reservedBitsSet(new byte[] {0, 1, 0, 0, 9, 'a'}, true)).isFalse();
+    assertThat(SubscribeOptionsCheck.reservedBitsSet(new byte[] {0, 1, (byte) 0x80}, true)).isFalse();
+    assertThat(SubscribeOptionsCheck.reservedBitsSet(new byte[] {0, 1, 0, 0, 1, 'a', (byte) 0x40}, true)).isTrue();
+  }
+
+  private record Result(SubscribeOptionsCheck check, byte[] forwarded) {
+  }
+
+  /** Feeds {@code stream} in chunks alternating between {@code a} and {@code b} bytes. */
+  private static Result feed(byte[] stream, int a, int b) {
+    SubscribeOptionsCheck check = new SubscribeOptionsCheck(MAX);
+    EmbeddedChannel channel = new EmbeddedChannel(check);
+    int i = 0;
+    boolean first = true;
+    while (i < stream.length) {
+      int n = Math.min(first ? a : b, stream.length - i);
+      first = !first;
+      channel.writeInbound(Unpooled.wrappedBuffer(stream, i, n));
+      i += n;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuf buf;
+    while ((buf = channel.readInbound()) != null) {
+      byte[] bytes = new byte[buf.readableBytes()];
+      buf.readBytes(bytes);
+      out.writeBytes(bytes);
+      buf.release();
+    }
+    channel.finishAndReleaseAll();
+    return new Result(check, out.toByteArray());
+  }
+
+  private static byte[] connect(int level) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    string(body, "MQTT");
+    body.write(level);
+    body.write(0x02);
+    body.write(0);
+    body.write(30);
+    if (level == 5) {
+      body.write(0);
+    }
+    string(body, "check");
+    return packet(0x10, body.toByteArray());
+  }
+
+  private static byte[] subscribe(int level, int... options) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(0);
+    body.write(1);
+    if (level == 5) {
+      body.write(2); // properties: Subscription Identifier 7
+      body.write(0x0B);
+      body.write(7);
+    }
+    List<String> topics = new ArrayList<>();
+    for (int i = 0; i < options.length; i++) {
+      topics.add("a/" + i + "/#");
+      string(body, topics.get(i));
+      body.write(options[i]);
+    }
+    return packet(0x82, body.toByteArray());
+  }
+
+  private static byte[] publish(int payloadSize) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    string(body, "t");
+    body.write(0); // MQTT 5 properties
+    body.writeBytes(new byte[payloadSize]); // length over 127: a two-byte Remaining Length
+    return packet(0x30, body.toByteArray());
+  }
+
+  private static byte[] pingReq() {
+    return new byte[] {(byte) 0xC0, 0};
+  }
+
+  private static void string(ByteArrayOutputStream out, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.write(b.length >> 8);
+    out.write(b.length & 0xFF);
+    out.writeBytes(b);
+  }
+
+  private static byte[] packet(int firstByte, byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(firstByte);
+    int n = body.length;
+    do {
+      int digit = n % 128;
+      n /= 128;
+      out.write(n > 0 ? digit | 0x80 : digit);
+    } while (n > 0);
+    out.writeBytes(body);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}
