@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.vela.api.Message;
+import io.vela.api.admin.ClientInfo;
 import io.vela.config.MqttConfig;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,13 @@ class ReceiverAcknowledgementsIT {
     sub.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
     sub.subscribeWith().topicFilter(filter).qos(qos).send();
     sub.disconnect();
+    // disconnect() returns once DISCONNECT is written: a message routed before the broker has read it goes to the
+    // connection (in flight), not to the offline session's queue the tests are about
+    await().atMost(WAIT).until(() -> {
+      ClientInfo info = b.broker().context().admin().client(id).toCompletionStage().toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
+      return info != null && !info.connected();
+    });
   }
 
   private static Message message(String topic, String text, int qos) {
