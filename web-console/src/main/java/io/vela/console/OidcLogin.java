@@ -2,20 +2,25 @@ package io.vela.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
-import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -26,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * Console login through the configured OpenID Connect provider: authorization code flow with PKCE (S256) and a
  * state bound to the browser's session. Only the ID token's claims are used, and only when vertx-auth-oauth2 has
  * validated it (signature from the provider's JWKS, issuer, audience = our client id). The role comes from a claim.
- * The provider is discovered at the first login (and again after a failed discovery), so a provider that is down does
- * not stop the broker.
+ * The provider is discovered at the first login (and again after a failed discovery, after
+ * {@link #REDISCOVER_AFTER}, or after an ID token it could not check), so a provider that is down does not stop the
+ * broker.
  */
 final class OidcLogin {
 
@@ -39,6 +45,9 @@ final class OidcLogin {
   private final ConsoleConfig.Oidc config;
   private final String redirectUri;
   private Future<OAuth2Auth> provider;
+  private long discoveredAtNanos;
+  /** How long a discovered provider (endpoints and signature keys) is used before the next login reads it again. */
+  static final Duration REDISCOVER_AFTER = Duration.ofMinutes(10);
 
   OidcLogin(Vertx vertx, ConsoleConfig.Oidc config, String defaultBaseUrl) {
     this.vertx = vertx;
@@ -48,13 +57,100 @@ final class OidcLogin {
   }
 
   private synchronized Future<OAuth2Auth> provider() {
-    if (provider == null || provider.failed()) {
-      OAuth2Options options = new OAuth2Options().setSite(config.issuer()).setClientId(config.clientId())
-          .setClientSecret(config.clientSecret());
-      provider = OpenIDConnectAuth.discover(vertx, options).onFailure(e ->
+    if (provider == null || provider.failed()
+        || System.nanoTime() - discoveredAtNanos > REDISCOVER_AFTER.toNanos()) {
+      discoveredAtNanos = System.nanoTime();
+      provider = discover().onFailure(e ->
           LOG.warn("admin console: OIDC discovery at {} failed: {}", config.issuer(), e.getMessage()));
     }
     return provider;
+  }
+
+  /** The next login discovers the provider again (its keys may have rotated). */
+  private synchronized void forgetProvider() {
+    provider = null;
+  }
+
+  /**
+   * Reads the discovery document and the signature keys itself rather than through OpenIDConnectAuth.discover,
+   * which also parses every key of the JWKS and logs a WARN with a stack trace for each one it cannot use (Keycloak
+   * always publishes an RSA-OAEP encryption key). The provider gets the signature keys only, and no JWKS URL: the
+   * keys are read again at the next login after {@link #REDISCOVER_AFTER}, or after a login whose ID token could not
+   * be checked. Without a key it would not check ID tokens at all, so no key means no provider.
+   */
+  private Future<OAuth2Auth> discover() {
+    String site = config.issuer().replaceAll("/+$", "");
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+    return fetchJson(http, site + "/.well-known/openid-configuration").compose(doc -> {
+      String issuer = doc.getString("issuer");
+      if (issuer == null || !issuer.replaceAll("/+$", "").equals(site)) {
+        return Future.failedFuture("the discovery document names issuer " + issuer + ", not " + config.issuer());
+      }
+      for (String endpoint : List.of("authorization_endpoint", "token_endpoint", "jwks_uri")) {
+        if (doc.getString(endpoint) == null) {
+          return Future.failedFuture("the discovery document has no " + endpoint);
+        }
+      }
+      return fetchJson(http, doc.getString("jwks_uri")).compose(jwks -> {
+        List<JsonObject> keys = signatureKeys(jwks);
+        if (keys.isEmpty()) {
+          return Future.failedFuture("the JWKS at " + doc.getString("jwks_uri") + " has no RSA or EC signature key");
+        }
+        OAuth2Options options = new OAuth2Options().setSite(site).setClientId(config.clientId())
+            .setClientSecret(config.clientSecret())
+            .setAuthorizationPath(doc.getString("authorization_endpoint"))
+            .setTokenPath(doc.getString("token_endpoint"))
+            .setJwkPath(null)
+            .setUserInfoPath(null)
+            .setIntrospectionPath(null)
+            .setJWTOptions(new JWTOptions().setIssuer(issuer))
+            .setJwks(keys);
+        return Future.succeededFuture(OAuth2Auth.create(vertx, options));
+      });
+    }).andThen(ar -> http.close());
+  }
+
+  private static Future<JsonObject> fetchJson(HttpClient http, String url) {
+    return http.request(new RequestOptions().setAbsoluteURI(url).setMethod(HttpMethod.GET)
+            .putHeader("Accept", "application/json").setTimeout(10_000))
+        .compose(req -> req.send().compose(resp -> resp.statusCode() == 200 ? resp.body()
+            : Future.failedFuture("HTTP " + resp.statusCode() + " from " + url)))
+        .map(body -> new JsonObject(body))
+        .recover(e -> Future.failedFuture(url + ": " + e.getMessage()));
+  }
+
+  /**
+   * The RSA and EC signature keys of a JWKS, each with its {@code alg} (filled in from the key type where the
+   * provider leaves it out); encryption keys ({@code use: enc}, RSA-OAEP, ECDH) and other key types are left out.
+   */
+  static List<JsonObject> signatureKeys(JsonObject jwks) {
+    List<JsonObject> out = new ArrayList<>();
+    JsonArray keys = jwks.getJsonArray("keys", new JsonArray());
+    for (int i = 0; i < keys.size(); i++) {
+      if (!(keys.getValue(i) instanceof JsonObject k) || "enc".equals(k.getString("use"))) {
+        continue;
+      }
+      String kty = k.getString("kty", "");
+      String alg = k.getString("alg");
+      if (alg == null) {
+        alg = switch (kty) {
+          case "RSA" -> "RS256";
+          case "EC" -> switch (k.getString("crv", "")) {
+            case "P-256" -> "ES256";
+            case "P-384" -> "ES384";
+            case "P-521" -> "ES512";
+            default -> null;
+          };
+          default -> null;
+        };
+      }
+      boolean signature = kty.equals("RSA") && alg != null && alg.matches("(RS|PS)(256|384|512)")
+          || kty.equals("EC") && alg != null && alg.matches("ES(256|384|512)");
+      if (signature) {
+        out.add(k.copy().put("alg", alg));
+      }
+    }
+    return out;
   }
 
   /** GET /api/v1/oidc/login: redirects the browser to the provider. */
@@ -109,6 +205,9 @@ final class OidcLogin {
 
   private void signIn(RoutingContext ctx, User user) {
     JsonObject claims = user.attributes().getJsonObject("idToken");
+    if (claims == null) {
+      forgetProvider(); // perhaps signed with a key that is new since the last discovery
+    }
     String invalid = claims == null ? "missing, or its signature, issuer or audience is wrong"
         : problemWith(claims, config.clientId(), config.issuer(), System.currentTimeMillis() / 1000);
     if (invalid != null) {

@@ -55,4 +55,22 @@ class OidcClaimsTest {
     assertThat(OidcLogin.strings(OidcLogin.claim(claims, "scope"))).containsExactly("a", "b");
     assertThat(OidcLogin.claim(claims, "missing.path")).isNull();
   }
+  @Test
+  @DisplayName("the console's provider gets a JWKS's RSA and EC signature keys (alg filled in where missing); "
+      + "Keycloak's RSA-OAEP encryption key, use=enc keys and symmetric keys are left out")
+  void signatureKeysOfAKeycloakLikeJwks() {
+    JsonObject jwks = new JsonObject().put("keys", new JsonArray()
+        .add(new JsonObject().put("kid", "sig").put("kty", "RSA").put("alg", "RS256").put("use", "sig")
+            .put("n", "AQAB").put("e", "AQAB"))
+        .add(new JsonObject().put("kid", "enc").put("kty", "RSA").put("alg", "RSA-OAEP").put("use", "enc")
+            .put("n", "AQAB").put("e", "AQAB"))
+        .add(new JsonObject().put("kid", "oaep-no-use").put("kty", "RSA").put("alg", "RSA-OAEP"))
+        .add(new JsonObject().put("kid", "ec").put("kty", "EC").put("crv", "P-384").put("x", "AA").put("y", "AA"))
+        .add(new JsonObject().put("kid", "rsa-no-alg").put("kty", "RSA").put("n", "AQAB").put("e", "AQAB"))
+        .add(new JsonObject().put("kid", "hmac").put("kty", "oct").put("k", "c2VjcmV0"))
+        .add("not a key"));
+    assertThat(OidcLogin.signatureKeys(jwks)).extracting(k -> k.getString("kid") + ":" + k.getString("alg"))
+        .containsExactly("sig:RS256", "ec:ES384", "rsa-no-alg:RS256");
+    assertThat(OidcLogin.signatureKeys(new JsonObject())).isEmpty();
+  }
 }
