@@ -398,17 +398,18 @@ class ConnectIT {
   @Test
   @DisplayName("a TCP connection that never sends (all of) a CONNECT is closed after mqtt.connect-timeout-seconds")
   void connectionWithoutConnectIsClosedAfterTheConnectTimeout() throws Exception {
-    try (TestBroker b = TestBroker.start(c -> c.mqtt.connectTimeoutSeconds = 1);
-         RawClient silent = new RawClient(b.host(), b.port());
-         RawClient partial = new RawClient(b.host(), b.port())) {
-      long start = System.nanoTime();
-      byte[] connect = RawClient.connect(4, "partial", 30);
-      partial.send(Arrays.copyOf(connect, connect.length - 3)); // bytes arrive, but never a whole CONNECT
-      assertThat(silent.closedWithin(Duration.ofSeconds(5))).isTrue();
-      assertThat(partial.closedWithin(Duration.ofSeconds(5))).isTrue();
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertThat(elapsedMs).isBetween(900L, 3000L);
-      assertThat(b.broker().metrics().protocolErrors("CONNECT_TIMEOUT")).isEqualTo(2);
+    try (TestBroker b = TestBroker.start(c -> c.mqtt.connectTimeoutSeconds = 1)) {
+      long start = System.nanoTime(); // before the sockets open: the broker's timers start at accept
+      try (RawClient silent = new RawClient(b.host(), b.port());
+           RawClient partial = new RawClient(b.host(), b.port())) {
+        byte[] connect = RawClient.connect(4, "partial", 30);
+        partial.send(Arrays.copyOf(connect, connect.length - 3)); // bytes arrive, but never a whole CONNECT
+        assertThat(silent.closedWithin(Duration.ofSeconds(5))).isTrue();
+        assertThat(partial.closedWithin(Duration.ofSeconds(5))).isTrue();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(elapsedMs).isBetween(950L, 5000L);
+        assertThat(b.broker().metrics().protocolErrors("CONNECT_TIMEOUT")).isEqualTo(2);
+      }
     }
   }
 
@@ -421,9 +422,9 @@ class ConnectIT {
   void mqtt_3_1_2_24_silentClientIsDisconnectedAfterOneAndAHalfKeepAlives(int level) throws Exception {
     long before = broker.broker().metrics().protocolErrors("KEEP_ALIVE_TIMEOUT");
     try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      long start = System.nanoTime(); // before CONNECT: the broker's timer cannot have started earlier
       raw.send(BadPackets.connect(level, "keepalive-" + level, 0x02, 1, null, null));
       byte[] ack = raw.readPacket();
-      long start = System.nanoTime();
       assertThat(BadPackets.connAckCode(ack)).isZero();
       if (level == 5) {
         byte[] disconnect = raw.readPacket();
@@ -432,8 +433,9 @@ class ConnectIT {
       }
       assertThat(raw.closedWithin(CLOSE_WAIT)).isTrue();
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      // 1.5 x 1s; not earlier than the keep-alive itself, and not rounded up to 2s
-      assertThat(elapsedMs).isBetween(1300L, 1950L);
+      // not before 1.5 x 1 s (the exact 1500 ms, not rounded to seconds, is SessionFlowTest's); the upper bound
+      // only says it happened, with room for a slow machine
+      assertThat(elapsedMs).isBetween(1450L, 5000L);
     }
     assertThat(broker.broker().metrics().protocolErrors("KEEP_ALIVE_TIMEOUT")).isEqualTo(before + 1);
   }
@@ -443,9 +445,10 @@ class ConnectIT {
       + "keep-alive")
   void mqtt_3_1_2_23_pingingClientStaysConnected() {
     Mqtt5BlockingClient client = v5("keepalive-pinging").buildBlocking();
-    client.connectWith().keepAlive(1).send();
+    client.connectWith().keepAlive(3).send();
     try {
-      await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(5))
+      // the client pings every 0.9 x 3 s; 1.5 x 3 s of silence would end it: stay connected for twice that
+      await().during(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(12))
           .until(() -> client.getState().isConnected());
     } finally {
       client.disconnect();

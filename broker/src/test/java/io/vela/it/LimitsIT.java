@@ -80,7 +80,7 @@ class LimitsIT {
   void listenerMaxConnections() throws Exception {
     try (TestBroker b = TestBroker.start(c -> {
       c.listeners.get("tcp").maxConnections = 1;
-      c.mqtt.connectTimeoutSeconds = 1;
+      c.mqtt.connectTimeoutSeconds = 2;
     })) {
       Mqtt5BlockingClient first = v5(b, "listener-1");
       first.connect();

@@ -37,7 +37,7 @@ class MainCliIT {
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   private static final Pattern LISTENER_LINE =
       Pattern.compile("listener tcp: MQTT over tcp on 127\\.0\\.0\\.1:(\\d+)");
-  private static final int SHUTDOWN_TIMEOUT_SECONDS = 5;
+  private static final int SHUTDOWN_TIMEOUT_SECONDS = 20;
 
   @TempDir
   Path dir;

@@ -36,7 +36,7 @@ class ShutdownIT {
   @DisplayName("stop: an MQTT 5 client gets DISCONNECT 0x8B (Server shutting down), MQTT 3.1.1 and not yet connected "
       + "clients see a plain close, new connections are refused")
   void stopDisconnectsEveryClientTheWayItsProtocolVersionExpects() throws Exception {
-    TestBroker broker = TestBroker.start();
+    TestBroker broker = TestBroker.start(c -> c.shutdownTimeoutSeconds = 30);
     CompletableFuture<MqttClientDisconnectedContext> v5Gone = new CompletableFuture<>();
     CompletableFuture<MqttClientDisconnectedContext> v3Gone = new CompletableFuture<>();
     Mqtt5BlockingClient v5 = Mqtt5Client.builder().identifier("shutdown-v5").serverHost(broker.host())
@@ -52,8 +52,8 @@ class ShutdownIT {
 
       long start = System.nanoTime();
       broker.close();
-      // well within the 5s shutdown timeout: nobody was waited for needlessly
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4000);
+      // well within the 30 s shutdown timeout: nobody was waited for until it ran out (room for a slow machine)
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(15_000);
 
       MqttClientDisconnectedContext v5Ctx = v5Gone.get(5, TimeUnit.SECONDS);
       assertThat(v5Ctx.getSource()).isEqualTo(MqttDisconnectSource.SERVER);

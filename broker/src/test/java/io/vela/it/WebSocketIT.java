@@ -468,12 +468,12 @@ class WebSocketIT {
   void keepAliveFloorEnforcedForMqtt3() throws Exception {
     try (TestBroker b = brokerWithWs(l -> l.minKeepAliveSeconds = 2, c -> { });
          WsClient ws = WsClient.open(wsPort(b))) {
+      long start = System.nanoTime(); // before CONNECT: the broker's keep-alive timer cannot have started earlier
       ws.send(RawClient.connect(4, "ka-floor", 1));
       assertThat(ws.readPacket()[0] & 0xF0).isEqualTo(CONNACK);
-      long start = System.nanoTime();
       await().atMost(Duration.ofSeconds(10)).until(ws::closedWithin);
       long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-      assertThat(elapsedMillis).as("not dropped at 1.5 x the client's 1s").isGreaterThanOrEqualTo(2500);
+      assertThat(elapsedMillis).as("not dropped at 1.5 x the client's 1s").isGreaterThanOrEqualTo(2900);
     }
   }
 

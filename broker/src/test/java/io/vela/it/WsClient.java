@@ -91,7 +91,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   /** The close status code the server sent (or -1 for an abrupt close), once closed within {@link #WAIT}. */
   int closeCode() {
-    return closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    // a copy: orTimeout on the shared future would leave it failed for every later call
+    return closed.copy().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
   /** True if the connection closes within {@link #WAIT}. */

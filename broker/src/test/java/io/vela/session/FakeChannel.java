@@ -152,8 +152,12 @@ final class FakeChannel implements ClientChannel {
     }
   }
 
+  /** The last read-idle timeout the connection asked for, -1 if none. */
+  volatile long readIdleTimeoutMillis = -1;
+
   @Override
   public void readIdleTimeoutMillis(long millis) {
+    readIdleTimeoutMillis = millis;
   }
 
   @Override

@@ -86,6 +86,21 @@ class SessionFlowTest {
   }
 
   @Test
+  @DisplayName("[MQTT-3.1.2-24] the connection is closed after exactly 1.5 x the keep-alive without a packet, in "
+      + "milliseconds (1 s -> 1500 ms, not rounded to whole seconds); keep-alive 0 sets no timeout")
+  void keepAliveTimeoutIsOneAndAHalfTimesTheKeepAlive() throws Exception {
+    Context ctx = vertx.getOrCreateContext();
+    for (int keepAlive : new int[] {1, 3, 65535}) {
+      FakeChannel ch = connected(ctx, new Connect(MqttVersion.V5, "ka-" + keepAlive, true, keepAlive, null, null,
+          null, 0, 65535, 0, 0, true, false, null, null, List.of()));
+      assertThat(ch.readIdleTimeoutMillis).as("keep-alive %d s", keepAlive).isEqualTo(keepAlive * 1500L);
+    }
+    FakeChannel none = connected(ctx, new Connect(MqttVersion.V5, "ka-0", true, 0, null, null, null, 0, 65535, 0, 0,
+        true, false, null, null, List.of()));
+    assertThat(none.readIdleTimeoutMillis).isEqualTo(-1);
+  }
+
+  @Test
   @DisplayName("outbound QoS 1 messages beyond the in-flight window wait until a PUBACK frees a slot")
   void inflightWindow() throws Exception {
     config.maxInflight = 2;
@@ -226,6 +241,7 @@ class SessionFlowTest {
   void publisherBackpressure() throws Exception {
     config.maxInflight = 1;
     config.maxQueuedMessages = 4;
+    config.publisherBackpressureMs = 60_000; // the safety release must not beat a slow test thread
     Context ctx = vertx.getOrCreateContext();
     FakeChannel sub = connected(ctx, connect("sub", true, 0, 65535));
     FakeChannel pub = connected(ctx, connect("pub", true, 0, 65535));
@@ -249,6 +265,7 @@ class SessionFlowTest {
       + "goes out in order when the socket drains")
   void qos0WaitsForABackedUpSocket() throws Exception {
     config.maxQueuedMessages = 4;
+    config.publisherBackpressureMs = 60_000; // the safety release must not beat a slow test thread
     Context ctx = vertx.getOrCreateContext();
     FakeChannel sub = connected(ctx, connect("sub", true, 0, 65535));
     FakeChannel pub = connected(ctx, connect("pub", true, 0, 65535));

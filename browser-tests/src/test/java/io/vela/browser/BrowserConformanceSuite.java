@@ -48,7 +48,7 @@ abstract class BrowserConformanceSuite {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration SCENARIO_TIMEOUT = Duration.ofMinutes(3);
-  private static final int BACKGROUND_KEEPALIVE_SECONDS = 5;
+  private static final int BACKGROUND_KEEPALIVE_SECONDS = 10;
   private static final String ISSUER_ID = "browsers";
   private static final String AUDIENCE = "vela-browser-tests";
 

@@ -19,7 +19,7 @@ public enum Scenario {
   USER_PROPERTIES("user-properties", "MQTT 5 user properties", JavaPart.NONE),
   REQUEST_RESPONSE("request-response", "MQTT 5 request/response (response topic, correlation data)", JavaPart.NONE),
   WSS("wss", "WebSocket over TLS (test CA made at test time)", JavaPart.NONE),
-  BACKGROUND_PAGE("background-page", "a background page keeps its connection past 3 x keep-alive "
+  BACKGROUND_PAGE("background-page", "a background page keeps its connection for 2 x keep-alive "
       + "(answered by a Java client)", JavaPart.BACKGROUND),
   TOKEN_AUTH("token-auth", "token authentication: the page gets an access token from the identity provider "
       + "(client credentials, in the page) and connects with it; a bogus token is refused", JavaPart.NONE),
