@@ -1,8 +1,13 @@
 package io.vela.codec;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -15,6 +20,7 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 
@@ -56,6 +62,8 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   private ArrayDeque<Object> pending;
   private boolean drainScheduled;
   private boolean inactive;
+  /** The broker closed the connection: the socket may still linger, MQTT is over. */
+  private boolean mqttOver;
 
   private ConnectionEnd(ContextInternal context, Channel channel, String remoteAddress, String remoteHost) {
     this.context = context;
@@ -108,22 +116,119 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
     return ssl == null ? null : ssl.engine().getSession();
   }
 
-  /** Closes the connection; completes once it is closed. */
+  /**
+   * Closes the connection. For MQTT it is over when the returned future completes: nothing more is read or handed
+   * on, and {@link Events#onClosed} follows. On TCP and TLS the socket itself lingers a little (see
+   * {@link #linger}); a WebSocket runs its close handshake instead ({@link WebSocketCodec}).
+   */
   public Future<Void> close() {
     Promise<Void> closed = context.promise();
-    channel.close().addListener(f -> closed.tryComplete());
+    if (mqttOver || !channel.isActive() || !(channel instanceof DuplexChannel)
+        || channel.pipeline().get(HttpServerCodec.class) != null // WebSocket, before the upgrade
+        || channel.pipeline().get(WebSocketCodec.Frames.class) != null) { // after it
+      channel.close().addListener(f -> closed.tryComplete());
+      return closed.future();
+    }
+    mqttOver = true;
+    linger();
+    // not inline: close() is called while the connection's owner is handling something
+    channel.eventLoop().execute(() -> {
+      released();
+      closed.tryComplete();
+    });
     return closed.future();
   }
 
+  /**
+   * The broker is done with the connection, but the client may still be sending (packets pipelined behind the one
+   * that got it disconnected, acknowledgements of what it has read). Closing a socket with unread data, or receiving
+   * data after the close, makes the kernel answer with a reset, and a reset throws away what the client has not read
+   * yet: the DISCONNECT or CONNACK with the reason code. So: what is queued is written first, then the write side is
+   * shut (TCP FIN; on TLS close_notify first), whatever arrives is read and dropped, and the socket is closed when the
+   * client closes its side or after {@link #LINGER_MILLIS}.
+   */
+  private void linger() {
+    channel.pipeline().addFirst(DISCARD, Discard.INSTANCE);
+    channel.config().setAutoRead(true);
+    channel.eventLoop().schedule(() -> {
+      channel.close();
+    }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+      if (!written.isSuccess() || !channel.isActive()) {
+        channel.close();
+        return;
+      }
+      SslHandler ssl = channel.pipeline().get(SslHandler.class);
+      if (ssl != null) {
+        ssl.closeOutbound().addListener(f -> shutdownOutput());
+      } else {
+        shutdownOutput();
+      }
+    });
+  }
+
+  private void shutdownOutput() {
+    if (channel.isActive()) {
+      ((DuplexChannel) channel).shutdownOutput().addListener(f -> {
+        if (!f.isSuccess()) {
+          channel.close();
+        }
+      });
+    }
+  }
+
+  /** How long a closed connection's socket waits for the client to close its side. */
+  static final long LINGER_MILLIS = 2_000;
+  private static final String DISCARD = "vela-discard";
+
+  /** First in the pipeline of a lingering connection: drops whatever the client still sends. */
+  @ChannelHandler.Sharable
+  static final class Discard extends ChannelInboundHandlerAdapter {
+    static final Discard INSTANCE = new Discard();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // e.g. the client's reset: nothing left to say
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ctx.close(); // the client closed its side
+      }
+      ReferenceCountUtil.release(evt);
+    }
+  }
+
+  /** MQTT is over for this connection: drop what was read and not handled, tell the owner once. */
+  private void released() {
+    if (inactive) {
+      return;
+    }
+    inactive = true;
+    if (pending != null) {
+      pending.forEach(ReferenceCountUtil::release);
+      pending.clear();
+    }
+    if (events != null) {
+      context.dispatch(() -> events.onClosed());
+    }
+  }
+
   void pause() {
-    if (!paused) {
+    if (!paused && !mqttOver) {
       paused = true;
       channel.config().setAutoRead(false);
     }
   }
 
   void resume() {
-    if (paused) {
+    if (paused && !mqttOver) {
       paused = false;
       channel.config().setAutoRead(true);
       if (pending != null && !pending.isEmpty() && !drainScheduled) {
@@ -152,6 +257,10 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (mqttOver) {
+      ReferenceCountUtil.release(msg); // decoded from bytes read before the close
+      return;
+    }
     if (paused || (pending != null && !pending.isEmpty())) {
       if (pending == null) {
         pending = new ArrayDeque<>(4);
@@ -164,7 +273,9 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent idle) {
+    if (mqttOver) {
+      ReferenceCountUtil.release(evt);
+    } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE && events != null) {
         context.dispatch(() -> events.onKeepAliveTimeout());
       }
@@ -179,7 +290,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (events != null) {
+    if (events != null && !mqttOver) {
       context.dispatch(() -> events.onException(cause));
     }
     ctx.close();
@@ -187,16 +298,12 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (!paused && pending != null) {
+    if (inactive) {
+      return; // the broker closed it, and said so already
+    }
+    if (!mqttOver && !paused && pending != null) {
       drain(); // what was read before the close and not held back is handled first
     }
-    inactive = true;
-    if (pending != null) {
-      pending.forEach(ReferenceCountUtil::release);
-      pending.clear();
-    }
-    if (events != null) {
-      context.dispatch(() -> events.onClosed());
-    }
+    released();
   }
 }

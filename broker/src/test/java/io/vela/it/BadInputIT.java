@@ -149,6 +149,46 @@ class BadInputIT {
     expectMalformed(level, qos1);
   }
 
+  @ParameterizedTest(name = "protocol level {0}")
+  @ValueSource(ints = {4, 5})
+  @DisplayName("a client that goes on sending after the broker disconnected it still reads the DISCONNECT (MQTT 5: "
+      + "0x81) and then a normal end of stream, not a reset that would throw away what it had not read yet")
+  void aClientStillSendingAfterBeingDisconnectedGetsItsReasonCode(int level) throws Exception {
+    String id = "linger-" + level + "-" + IDS.incrementAndGet();
+    try (RawClient raw = connected(broker, level, id)) {
+      raw.send(new byte[] {(byte) 0xC1, 0x00}); // PINGREQ with a reserved flag: Malformed Packet
+      await().atMost(CLOSE_WAIT).until(() -> !broker.broker().registry().isOnline(id)); // the broker is done
+      for (int i = 0; i < 20; i++) {
+        raw.send(new byte[] {(byte) 0xC0, 0x00}); // what a busy client had already queued
+      }
+      if (level == 5) {
+        byte[] p = raw.readPacket();
+        assertThat(RawClient.type(p)).isEqualTo(DISCONNECT);
+        assertThat(BadPackets.disconnectReason(p)).isEqualTo(0x81);
+      }
+      assertThat(raw.endsNormallyWithin(CLOSE_WAIT)).as("end of stream, not a reset").isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "protocol level {0}")
+  @ValueSource(ints = {4, 5})
+  @DisplayName("a client refused at CONNECT that goes on sending still reads its CONNACK with the reason code")
+  void aRefusedClientStillSendingGetsItsConnAck(int level) throws Exception {
+    long refused = broker.broker().metrics().connectionsRefused.sum();
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      // a client id with U+0000: identifier not valid (3.1.1 rc 2, MQTT 5 0x85)
+      raw.send(BadPackets.connect(level, "bad\u0000id", 0x02, 60, null, null));
+      await().atMost(CLOSE_WAIT).until(() -> broker.broker().metrics().connectionsRefused.sum() > refused);
+      for (int i = 0; i < 20; i++) {
+        raw.send(new byte[] {(byte) 0xC0, 0x00});
+      }
+      byte[] ack = raw.readPacket();
+      assertThat(RawClient.type(ack)).isEqualTo(CONNACK);
+      assertThat(BadPackets.connAckCode(ack)).isEqualTo(level == 5 ? 0x85 : 0x02);
+      assertThat(raw.endsNormallyWithin(CLOSE_WAIT)).as("end of stream, not a reset").isTrue();
+    }
+  }
+
   @ParameterizedTest(name = "options 0x{0}")
   @ValueSource(strings = {"41", "81", "C2"})
   @DisplayName("[MQTT-3.8.3-5] a SUBSCRIBE whose Subscription Options have reserved bit 6 or 7 set is a Malformed "

@@ -74,6 +74,24 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads (and skips) until the end of the stream: true if the broker ended it normally (FIN) within
+   * {@code within}, false on a reset (which would have thrown away unread packets) or a timeout.
+   */
+  public boolean endsNormallyWithin(Duration within) throws IOException {
+    socket.setSoTimeout((int) within.toMillis());
+    try {
+      byte[] buf = new byte[256];
+      while (true) {
+        if (in.read(buf) < 0) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
