@@ -1,8 +1,6 @@
 package io.vela.session;
 
-import io.vela.api.AuthExchange;
 import io.vela.api.AuthResult;
-import io.vela.api.AuthStep;
 import io.vela.api.Authenticator;
 import io.vela.api.ClientIdentity;
 import io.vela.api.Permissions;
@@ -39,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +51,6 @@ public final class ClientConnection implements PacketHandler {
 
   /** AUTHENTICATING: an MQTT 5 enhanced authentication exchange runs between CONNECT and CONNACK. */
   enum State { AWAITING_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, CLOSING, CLOSED }
-
-  /** Where an enhanced authentication exchange stands. */
-  private enum AuthPhase { NONE, DECIDING, AWAITING_CLIENT }
 
   private final ClientChannel channel;
   private final SessionRegistry registry;
@@ -84,9 +78,8 @@ public final class ClientConnection implements PacketHandler {
   private long holdBackTimer = -1;
   private Credentials credentials;
   /** The enhanced authentication this connection agreed at CONNECT (re-authentication uses it too), or null. */
-  private EnhancedAuthenticator enhancedAuth;
-  private AuthExchange authExchange;
-  private AuthPhase authPhase = AuthPhase.NONE;
+  private EnhancedAuthentication enhancedAuth;
+  /** Authentication Data for the CONNACK, from the exchange's last step. */
   private byte[] finalAuthData;
   private final ConnectionGuard.Admission admission;
   private final ListenerConfig listener;
@@ -203,9 +196,10 @@ public final class ClientConnection implements PacketHandler {
       redirect();
       return;
     }
+    EnhancedAuthenticator enhanced = null;
     if (c.authenticationMethod() != null) {
-      enhancedAuth = registry.enhancedAuthenticator(c.authenticationMethod());
-      if (enhancedAuth == null) {
+      enhanced = registry.enhancedAuthenticator(c.authenticationMethod());
+      if (enhanced == null) {
         refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method " + c.authenticationMethod()
             + " not supported [MQTT-4.12.0-1]");
         return;
@@ -214,7 +208,7 @@ public final class ClientConnection implements PacketHandler {
     Authenticator chain = registry.chainFor(listener);
     // with a configured chain a client may present just a token (MQTT 5 allows a password without a user name)
     boolean anonymous = username == null && (chain == null || c.password() == null);
-    if (enhancedAuth == null && !allowAnonymous() && anonymous) {
+    if (enhanced == null && !allowAnonymous() && anonymous) {
       refuse(c.version() == MqttVersion.V5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
           "anonymous connections are not allowed");
       registry.guard().authenticationFailed(admission);
@@ -262,10 +256,10 @@ public final class ClientConnection implements PacketHandler {
       serverKeepAlive = keepAliveSeconds; // MQTT 5 3.2.2.3.14: the client must use the Server Keep Alive
     }
     credentials = new Credentials(id, username, c.password(), channel.remoteAddress(), c.version().label());
-    if (enhancedAuth != null) {
+    if (enhanced != null) {
       state = State.AUTHENTICATING;
-      authExchange = enhancedAuth.newExchange(credentials);
-      runAuthStep(() -> authExchange.start(c.authenticationData()));
+      enhancedAuth = new EnhancedAuthentication(enhanced, credentials, new AuthCallbacks());
+      enhancedAuth.start(c.authenticationData());
       return;
     }
     state = State.CONNECTING;
@@ -379,91 +373,77 @@ public final class ClientConnection implements PacketHandler {
       violation(ReasonCode.PROTOCOL_ERROR, "AUTH without an Authentication Method at CONNECT [MQTT-4.12.0-7]");
       return;
     }
-    if (!enhancedAuth.method().equals(method)) {
-      violation(ReasonCode.PROTOCOL_ERROR, "AUTH with Authentication Method " + method + ", not the one of CONNECT "
-          + "[MQTT-4.12.0-5] [MQTT-4.12.1-1]");
-      return;
-    }
-    if (reason == ReasonCode.CONTINUE_AUTHENTICATION && authPhase == AuthPhase.AWAITING_CLIENT) {
-      runAuthStep(() -> authExchange.continueWith(data));
-    } else if (reason == ReasonCode.REAUTHENTICATE && state == State.CONNECTED && authPhase == AuthPhase.NONE) {
-      authExchange = enhancedAuth.newExchange(credentials);
-      runAuthStep(() -> authExchange.start(data));
-    } else {
-      violation(ReasonCode.PROTOCOL_ERROR, "AUTH " + reason.hex() + " unexpected here (MQTT 5 4.12)");
-    }
+    enhancedAuth.onAuth(reason, method, data);
   }
 
-  /** Asks the exchange for its next step and acts on the answer on this connection's context. */
-  private void runAuthStep(Supplier<Future<AuthStep>> step) {
-    authPhase = AuthPhase.DECIDING;
-    Future<AuthStep> decision;
-    try {
-      decision = step.get();
-    } catch (RuntimeException e) {
-      decision = Future.failedFuture(e);
+  /** What {@link EnhancedAuthentication} tells this connection, and reads from it. */
+  private final class AuthCallbacks implements EnhancedAuthentication.Connection {
+    @Override
+    public Context context() {
+      return ClientConnection.this.context();
     }
-    decision.onComplete(ar -> {
-      if (Vertx.currentContext() == context()) {
-        authStepDecided(ar);
-      } else {
-        context().runOnContext(v -> authStepDecided(ar));
-      }
-    });
-  }
 
-  private void authStepDecided(AsyncResult<AuthStep> ar) {
-    boolean reauthenticating = state == State.CONNECTED;
-    if (!reauthenticating && state != State.AUTHENTICATING) {
-      return; // closed meanwhile
+    @Override
+    public boolean connected() {
+      return state == State.CONNECTED;
     }
-    String method = enhancedAuth.method();
-    AuthStep step = ar.succeeded() ? ar.result() : null;
-    if (step == null || step.kind() == AuthStep.Kind.FAILURE) {
-      authPhase = AuthPhase.NONE;
-      if (step == null) {
-        LOG.warn("clientId={} address={} enhanced authenticator {} failed: {}", clientId, channel.remoteAddress(),
-            method, String.valueOf(ar.cause()));
+
+    @Override
+    public boolean authenticating() {
+      return state == State.AUTHENTICATING;
+    }
+
+    @Override
+    public String clientId() {
+      return clientId;
+    }
+
+    @Override
+    public String remoteAddress() {
+      return channel.remoteAddress();
+    }
+
+    @Override
+    public void sendAuth(ReasonCode reason, String method, byte[] data) {
+      channel.auth(reason, method, data);
+    }
+
+    @Override
+    public String authorize(AuthResult result) {
+      return ClientConnection.this.authorize(result);
+    }
+
+    @Override
+    public void authenticated(boolean reauthentication, byte[] data) {
+      if (reauthentication) {
+        LOG.debug("clientId={} re-authenticated with {}{}", clientId, enhancedAuth.method(), expiresAt == null ? ""
+            : ", credentials now expire at " + expiresAt);
+        channel.auth(ReasonCode.SUCCESS, enhancedAuth.method(), data);
+        return;
       }
-      String detail = step == null ? "authenticator failed" : "authentication failed: " + step.detail();
-      if (step != null) {
+      cancelConnectTimer();
+      finalAuthData = data;
+      state = State.CONNECTING;
+      pauseReadingFor(PAUSE_CONNECTING);
+      registry.connect(ClientConnection.this, clientId, connect.cleanStart(), grantedExpiry);
+    }
+
+    @Override
+    public void refused(boolean reauthentication, boolean authenticatorError, String detail) {
+      if (!authenticatorError) {
         registry.guard().authenticationFailed(admission); // a denial, not an authenticator error, counts
       }
-      if (reauthenticating) {
+      if (reauthentication) {
         reauthenticationFailed(detail);
       } else {
-        // like the plain authenticator: the broker could not decide (0x88), or it said no (0x87) [MQTT-4.12.0-4]
-        refuse(step == null ? ReasonCode.SERVER_UNAVAILABLE : ReasonCode.NOT_AUTHORIZED, detail);
+        refuse(authenticatorError ? ReasonCode.SERVER_UNAVAILABLE : ReasonCode.NOT_AUTHORIZED, detail);
       }
-      return;
     }
-    if (step.kind() == AuthStep.Kind.CONTINUE) {
-      authPhase = AuthPhase.AWAITING_CLIENT;
-      channel.auth(ReasonCode.CONTINUE_AUTHENTICATION, method, step.data()); // [MQTT-4.12.0-2] [MQTT-4.12.0-5]
-      return;
+
+    @Override
+    public void violation(ReasonCode reason, String detail) {
+      ClientConnection.this.violation(reason, detail);
     }
-    authPhase = AuthPhase.NONE;
-    String problem = step.result() == null && reauthenticating ? null : authorize(step.result());
-    if (problem != null) {
-      if (reauthenticating) {
-        reauthenticationFailed(problem);
-      } else {
-        refuse(ReasonCode.NOT_AUTHORIZED, problem);
-      }
-      registry.guard().authenticationFailed(admission);
-      return;
-    }
-    if (reauthenticating) {
-      LOG.debug("clientId={} re-authenticated with {}{}", clientId, method, expiresAt == null ? ""
-          : ", credentials now expire at " + expiresAt);
-      channel.auth(ReasonCode.SUCCESS, method, step.data());
-      return;
-    }
-    cancelConnectTimer();
-    finalAuthData = step.data();
-    state = State.CONNECTING;
-    pauseReadingFor(PAUSE_CONNECTING);
-    registry.connect(this, clientId, connect.cleanStart(), grantedExpiry);
   }
 
   /** The registry found or created the session; called on this connection's context. */
