@@ -20,7 +20,12 @@ public final class RawClient implements AutoCloseable {
   private final OutputStream out;
 
   public RawClient(String host, int port) throws IOException {
-    socket = new Socket(host, port);
+    this(new Socket(host, port));
+  }
+
+  /** Over a socket the caller opened (e.g. a TLS one). */
+  public RawClient(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(5000);
     socket.setTcpNoDelay(true);
     in = socket.getInputStream();

@@ -267,6 +267,29 @@ class TlsIT {
   }
 
   @Test
+  @DisplayName("a TLS client that goes on sending after the broker disconnected it still reads the DISCONNECT "
+      + "(0x81), then close_notify and a normal end of stream, not a reset")
+  void disconnectedTlsClientStillSendingGetsItsReasonCode() throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, ca.trustManagerFactory().getTrustManagers(), null);
+    String id = id("tls-linger");
+    try (RawClient raw = new RawClient(ctx.getSocketFactory().createSocket("127.0.0.1",
+        broker.broker().port("tls")))) {
+      raw.send(RawClient.connect(5, id, 60));
+      assertThat(RawClient.type(raw.readPacket())).isEqualTo(2); // CONNACK
+      raw.send(new byte[] {(byte) 0xC1, 0x00}); // PINGREQ with a reserved flag: Malformed Packet
+      await().atMost(WAIT).until(() -> !broker.broker().registry().isOnline(id));
+      for (int i = 0; i < 20; i++) {
+        raw.send(new byte[] {(byte) 0xC0, 0x00});
+      }
+      byte[] p = raw.readPacket();
+      assertThat(RawClient.type(p)).isEqualTo(14); // DISCONNECT
+      assertThat(BadPackets.disconnectReason(p)).isEqualTo(0x81);
+      assertThat(raw.endsNormallyWithin(WAIT)).as("end of stream, not a reset").isTrue();
+    }
+  }
+
+  @Test
   @DisplayName("allow-anonymous per listener: anonymous on the TLS listener that allows it, refused on TCP "
       + "(mqtt.allow-anonymous false)")
   void allowAnonymousPerListener() throws Exception {
