@@ -126,6 +126,9 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
     if (mqttOver || !channel.isActive() || !(channel instanceof DuplexChannel)
         || channel.pipeline().get(HttpServerCodec.class) != null // WebSocket, before the upgrade
         || channel.pipeline().get(WebSocketCodec.Frames.class) != null) { // after it
+      if (channel.isActive()) {
+        channel.config().setAutoRead(true); // a paused connection must still read the client's Close frame
+      }
       channel.close().addListener(f -> closed.tryComplete());
       return closed.future();
     }
