@@ -174,7 +174,7 @@ final class BrokerAdmin implements Admin {
     BrokerMetrics m = registry.metrics();
     return new BrokerStats(System.currentTimeMillis() - m.startedAtMillis, m.connectionsCurrent.get(),
         registry.sessionCount(), registry.dispatcher().trie().size(), store().size(), m.connectionsTotal.sum(),
-        m.connectionsRefused.sum(), m.authFailures.sum(), m.publishReceived.sum(), m.publishSent.sum(),
+        m.connectionsRefused.sum(), m.authFailures.sum(), m.publishReceived(), m.publishSent(),
         new long[] {m.receivedByQos(0), m.receivedByQos(1), m.receivedByQos(2)},
         new long[] {m.sentByQos(0), m.sentByQos(1), m.sentByQos(2)},
         m.bytesReceived.sum(), m.bytesSent.sum(), m.publisherHoldBacks.sum(), m.dropsByReason(),

@@ -48,8 +48,8 @@ final class SysTopicsVerticle extends VerticleBase {
     publish(d, "clients/total", registry.sessionCount());
     publish(d, "clients/disconnected", Math.max(0, registry.sessionCount() - m.connectionsCurrent.get()));
     publish(d, "clients/maximum-connections-total", m.connectionsTotal.sum());
-    publish(d, "messages/received", m.publishReceived.sum());
-    publish(d, "messages/sent", m.publishSent.sum());
+    publish(d, "messages/received", m.publishReceived());
+    publish(d, "messages/sent", m.publishSent());
     publish(d, "messages/dropped", m.dropsByReason().values().stream().mapToLong(Long::longValue).sum());
     publish(d, "bytes/received", m.bytesReceived.sum());
     publish(d, "bytes/sent", m.bytesSent.sum());
