@@ -64,6 +64,8 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   private boolean inactive;
   /** The broker closed the connection: the socket may still linger, MQTT is over. */
   private boolean mqttOver;
+  /** The first close() of a lingering connection, returned to every later one. */
+  private Future<Void> lingering;
 
   private ConnectionEnd(ContextInternal context, Channel channel, String remoteAddress, String remoteHost) {
     this.context = context;
@@ -122,8 +124,11 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
    * {@link #linger}); a WebSocket runs its close handshake instead ({@link WebSocketCodec}).
    */
   public Future<Void> close() {
+    if (lingering != null) {
+      return lingering; // closed already (a second close() would cut the linger short)
+    }
     Promise<Void> closed = context.promise();
-    if (mqttOver || !channel.isActive() || !(channel instanceof DuplexChannel)
+    if (!channel.isActive() || !(channel instanceof DuplexChannel)
         || channel.pipeline().get(HttpServerCodec.class) != null // WebSocket, before the upgrade
         || channel.pipeline().get(WebSocketCodec.Frames.class) != null) { // after it
       if (channel.isActive()) {
@@ -133,6 +138,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
       return closed.future();
     }
     mqttOver = true;
+    lingering = closed.future();
     linger();
     // not inline: close() is called while the connection's owner is handling something
     channel.eventLoop().execute(() -> {
@@ -245,7 +251,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   private void drain() {
     drainScheduled = false;
     Object msg;
-    while (!paused && !inactive && (msg = pending.poll()) != null) {
+    while (!paused && !inactive && !mqttOver && (msg = pending.poll()) != null) {
       deliver(msg);
     }
   }

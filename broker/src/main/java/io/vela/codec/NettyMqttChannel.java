@@ -145,7 +145,7 @@ public final class NettyMqttChannel implements ClientChannel, ConnectionEnd.Even
     pipeline.addFirst(BYTES, new ByteCountingHandler(byteCounter));
     pipeline.addBefore(ConnectionEnd.NAME, ENCODER, MqttEncoder.INSTANCE);
     pipeline.addBefore(ConnectionEnd.NAME, DECODER, new MqttDecoder(maxPacketSize, maxClientIdLength));
-    SubscribeOptionsCheck subscribeCheck = new SubscribeOptionsCheck(maxPacketSize);
+    SubscribeOptionsCheck subscribeCheck = new SubscribeOptionsCheck();
     pipeline.addBefore(DECODER, SUBSCRIBE_CHECK, subscribeCheck);
     WriteBatcher out = new WriteBatcher(context);
     pipeline.addBefore(ConnectionEnd.NAME, WRITES, out);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -185,6 +186,24 @@ class BadInputIT {
       byte[] ack = raw.readPacket();
       assertThat(RawClient.type(ack)).isEqualTo(CONNACK);
       assertThat(BadPackets.connAckCode(ack)).isEqualTo(level == 5 ? 0x85 : 0x02);
+      assertThat(raw.endsNormallyWithin(CLOSE_WAIT)).as("end of stream, not a reset").isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("a client whose CONNECT the decoder refuses (unknown protocol level) and that goes on sending still "
+      + "reads CONNACK 0x01 and a normal end of stream")
+  void aClientRefusedByTheDecoderStillSendingGetsItsConnAck() throws Exception {
+    long before = errors("UNSUPPORTED_PROTOCOL_VERSION");
+    try (RawClient raw = new RawClient(broker.host(), broker.port())) {
+      raw.send(BadPackets.connect(9, "level-9", 0x02, 60, null, null));
+      await().atMost(CLOSE_WAIT).until(() -> errors("UNSUPPORTED_PROTOCOL_VERSION") > before);
+      for (int i = 0; i < 20; i++) {
+        raw.send(new byte[] {(byte) 0xC0, 0x00});
+      }
+      byte[] ack = raw.readPacket();
+      assertThat(RawClient.type(ack)).isEqualTo(CONNACK);
+      assertThat(BadPackets.connAckCode(ack)).isEqualTo(0x01);
       assertThat(raw.endsNormallyWithin(CLOSE_WAIT)).as("end of stream, not a reset").isTrue();
     }
   }
