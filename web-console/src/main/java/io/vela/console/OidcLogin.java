@@ -46,6 +46,9 @@ final class OidcLogin {
   private final String redirectUri;
   private Future<OAuth2Auth> provider;
   private long discoveredAtNanos;
+  /** The provider last built, and what it was built from. */
+  private OAuth2Auth current;
+  private String currentFingerprint;
   /** How long a discovered provider (endpoints and signature keys) is used before the next login reads it again. */
   static final Duration REDISCOVER_AFTER = Duration.ofMinutes(10);
 
@@ -66,7 +69,7 @@ final class OidcLogin {
     return provider;
   }
 
-  /** The next login discovers the provider again (its keys may have rotated). */
+  /** The next login discovers the provider again (its keys may have rotated; if not, the same one is kept). */
   private synchronized void forgetProvider() {
     provider = null;
   }
@@ -96,6 +99,14 @@ final class OidcLogin {
         if (keys.isEmpty()) {
           return Future.failedFuture("the JWKS at " + doc.getString("jwks_uri") + " has no RSA or EC signature key");
         }
+        // an unchanged provider is kept: each OAuth2Auth holds an HTTP client of its own that cannot be closed
+        String fingerprint = doc.getString("authorization_endpoint") + " " + doc.getString("token_endpoint") + " "
+            + issuer + " " + keys;
+        synchronized (this) {
+          if (current != null && fingerprint.equals(currentFingerprint)) {
+            return Future.succeededFuture(current);
+          }
+        }
         OAuth2Options options = new OAuth2Options().setSite(site).setClientId(config.clientId())
             .setClientSecret(config.clientSecret())
             .setAuthorizationPath(doc.getString("authorization_endpoint"))
@@ -105,7 +116,12 @@ final class OidcLogin {
             .setIntrospectionPath(null)
             .setJWTOptions(new JWTOptions().setIssuer(issuer))
             .setJwks(keys);
-        return Future.succeededFuture(OAuth2Auth.create(vertx, options));
+        OAuth2Auth created = OAuth2Auth.create(vertx, options);
+        synchronized (this) {
+          current = created;
+          currentFingerprint = fingerprint;
+        }
+        return Future.succeededFuture(created);
       });
     }).andThen(ar -> http.close());
   }
