@@ -26,6 +26,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.vela.config.MqttConfig;
 import io.vela.it.PubSubClients.Inbox;
+import io.vela.it.PubSubClients.Received;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,30 @@ class Mqtt5FeaturesIT extends SharedBrokerTestBase {
       assertThat(RawPackets.ack(raw.readPacket()).reasonCode()).isZero();
       assertThat(inbox.next().topic()).isEqualTo("pfi/bytes");
     }
+  }
+
+  @ParameterizedTest(name = "QoS {0}")
+  @CsvSource({"0", "1"})
+  @DisplayName("[MQTT-3.3.2-4] a PUBLISH whose properties take 128 bytes or more (a two-byte Property Length) and end "
+      + "with the one-byte Payload Format Indicator arrives with its payload and both properties intact")
+  void longPropertiesEndingWithAOneByteProperty(int qos) throws Exception {
+    Mqtt5BlockingClient sub = clients.v5Connected(unique("long-props-sub"));
+    Inbox inbox = inbox(sub);
+    String topic = unique("long-props");
+    sub.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+    String contentType = "application/vnd.example." + "x".repeat(150);
+    RawClient raw = rawConnected(clients);
+    raw.send(V5Packets.publish(topic, qos, 3, utf8("{\"t\":21.5}"),
+        V5Packets.stringProperty(PROP_CONTENT_TYPE, contentType), V5Packets.byteProperty(PROP_PAYLOAD_FORMAT, 1)));
+    if (qos == 1) {
+      assertThat(RawPackets.ack(raw.readPacket()).reasonCode()).isZero();
+    }
+    Received got = inbox.next();
+    assertThat(got.text()).isEqualTo("{\"t\":21.5}");
+    Mqtt5Publish p = (Mqtt5Publish) got.publish();
+    assertThat(p.getContentType().map(Object::toString)).contains(contentType);
+    assertThat(p.getPayloadFormatIndicator()).contains(Mqtt5PayloadFormatIndicator.UTF_8);
+    sub.disconnect();
   }
 
   @Test
