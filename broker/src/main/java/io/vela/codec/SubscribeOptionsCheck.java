@@ -149,16 +149,7 @@ final class SubscribeOptionsCheck extends ChannelInboundHandlerAdapter {
   /** One byte of a field the walk reads (not skips); {@code remaining} already counts it. */
   private void fieldByte(int b) {
     switch (state) {
-      case CONNECT_NAME_LENGTH -> {
-        value = (value << 8) | b;
-        if (--count == 0) {
-          state = CONNECT_NAME;
-          count = value;
-          if (count == 0) {
-            state = CONNECT_LEVEL;
-          }
-        }
-      }
+      case CONNECT_NAME_LENGTH -> twoByteLength(b, CONNECT_NAME, CONNECT_LEVEL);
       case CONNECT_LEVEL -> {
         level = b;
         skipRest();
@@ -187,16 +178,7 @@ final class SubscribeOptionsCheck extends ChannelInboundHandlerAdapter {
           skipRest(); // malformed: the decoder's business
         }
       }
-      case SUB_FILTER_LENGTH -> {
-        value = (value << 8) | b;
-        if (--count == 0) {
-          state = SUB_FILTER;
-          count = value;
-          if (count == 0) {
-            state = SUB_OPTIONS;
-          }
-        }
-      }
+      case SUB_FILTER_LENGTH -> twoByteLength(b, SUB_FILTER, SUB_OPTIONS);
       case SUB_OPTIONS -> {
         int reserved = level == 5 ? 0xC0 : 0xFC;
         if ((b & reserved) != 0 && firstMalformed < 0) {
@@ -205,6 +187,15 @@ final class SubscribeOptionsCheck extends ChannelInboundHandlerAdapter {
         startFilter();
       }
       default -> skipRest();
+    }
+  }
+
+  /** A byte of a two-byte length; once both are in, {@code run} skips that many bytes and {@code after} follows. */
+  private void twoByteLength(int b, int run, int after) {
+    value = (value << 8) | b;
+    if (--count == 0) {
+      count = value;
+      state = count == 0 ? after : run;
     }
   }
 

@@ -64,19 +64,7 @@ public final class RawClient implements AutoCloseable {
 
   /** True if the broker closes the connection within {@code within} (packets still in flight are skipped). */
   public boolean closedWithin(Duration within) throws IOException {
-    socket.setSoTimeout((int) within.toMillis());
-    try {
-      byte[] buf = new byte[256];
-      while (true) {
-        if (in.read(buf) < 0) {
-          return true;
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true; // reset by peer counts as closed
-    }
+    return readToEnd(within) != End.TIMEOUT; // a reset counts as closed
   }
 
   /**
@@ -84,16 +72,24 @@ public final class RawClient implements AutoCloseable {
    * {@code within}, false on a reset (which would have thrown away unread packets) or a timeout.
    */
   public boolean endsNormallyWithin(Duration within) throws IOException {
+    return readToEnd(within) == End.NORMAL;
+  }
+
+  private enum End { NORMAL, RESET, TIMEOUT }
+
+  private End readToEnd(Duration within) throws IOException {
     socket.setSoTimeout((int) within.toMillis());
     try {
       byte[] buf = new byte[256];
       while (true) {
         if (in.read(buf) < 0) {
-          return true;
+          return End.NORMAL;
         }
       }
+    } catch (SocketTimeoutException e) {
+      return End.TIMEOUT;
     } catch (IOException e) {
-      return false;
+      return End.RESET;
     }
   }
 
