@@ -62,10 +62,16 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   private ArrayDeque<Object> pending;
   private boolean drainScheduled;
   private boolean inactive;
-  /** The broker closed the connection: the socket may still linger, MQTT is over. */
-  private boolean mqttOver;
-  /** The first close() of a lingering connection, returned to every later one. */
+  /**
+   * Set by the broker's close() of a TCP/TLS connection (returned to every later close()): the socket may still
+   * linger, MQTT is over.
+   */
   private Future<Void> lingering;
+
+  /** The broker closed the connection: MQTT is over, whatever the socket still does. */
+  private boolean mqttOver() {
+    return lingering != null;
+  }
 
   private ConnectionEnd(ContextInternal context, Channel channel, String remoteAddress, String remoteHost) {
     this.context = context;
@@ -137,7 +143,6 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
       channel.close().addListener(f -> closed.tryComplete());
       return closed.future();
     }
-    mqttOver = true;
     lingering = closed.future();
     linger();
     // not inline: close() is called while the connection's owner is handling something
@@ -230,14 +235,14 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   }
 
   void pause() {
-    if (!paused && !mqttOver) {
+    if (!paused && !mqttOver()) {
       paused = true;
       channel.config().setAutoRead(false);
     }
   }
 
   void resume() {
-    if (paused && !mqttOver) {
+    if (paused && !mqttOver()) {
       paused = false;
       channel.config().setAutoRead(true);
       if (pending != null && !pending.isEmpty() && !drainScheduled) {
@@ -251,7 +256,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
   private void drain() {
     drainScheduled = false;
     Object msg;
-    while (!paused && !inactive && !mqttOver && (msg = pending.poll()) != null) {
+    while (!paused && !inactive && !mqttOver() && (msg = pending.poll()) != null) {
       deliver(msg);
     }
   }
@@ -266,7 +271,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (mqttOver) {
+    if (mqttOver()) {
       ReferenceCountUtil.release(msg); // decoded from bytes read before the close
       return;
     }
@@ -282,7 +287,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (mqttOver) {
+    if (mqttOver()) {
       ReferenceCountUtil.release(evt);
     } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE && events != null) {
@@ -299,7 +304,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (events != null && !mqttOver) {
+    if (events != null && !mqttOver()) {
       context.dispatch(() -> events.onException(cause));
     }
     ctx.close();
@@ -310,7 +315,7 @@ public final class ConnectionEnd extends ChannelInboundHandlerAdapter {
     if (inactive) {
       return; // the broker closed it, and said so already
     }
-    if (!mqttOver && !paused && pending != null) {
+    if (!mqttOver() && !paused && pending != null) {
       drain(); // what was read before the close and not held back is handled first
     }
     released();
