@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vela.it.RawClient;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -65,8 +65,9 @@ class SubscribeOptionsCheckTest {
   @DisplayName("a SUBSCRIBE whose body does not add up (a filter length running past the packet, a topic with no "
       + "options byte) is left to the decoder, and the packets after it are still followed")
   void bodiesThatDoNotAddUpAreNotFlagged() {
-    byte[] runsPast = packet(0x82, new byte[] {0, 1, 0, 0, 9, 'a', 'b'}); // v5: no properties, filter length 9
-    byte[] noOptions = packet(0x82, new byte[] {0, 2, 0, 0, 1, 'a'});
+    // v5: no properties, filter length 9 with 2 bytes left
+    byte[] runsPast = RawClient.packet(0x82, new byte[] {0, 1, 0, 0, 9, 'a', 'b'});
+    byte[] noOptions = RawClient.packet(0x82, new byte[] {0, 2, 0, 0, 1, 'a'});
     Result r = feed(concat(connect(5), runsPast, noOptions, subscribe(5, 0x40)), 1, 2);
     assertThat(r.check.malformed(1)).isFalse();
     assertThat(r.check.malformed(2)).isFalse();
@@ -117,17 +118,12 @@ class SubscribeOptionsCheckTest {
   }
 
   private static byte[] connect(int level) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    string(body, "MQTT");
-    body.write(level);
-    body.write(0x02);
-    body.write(0);
-    body.write(30);
-    if (level == 5) {
-      body.write(0);
-    }
-    string(body, "check");
-    return packet(0x10, body.toByteArray());
+    return RawClient.connect(level, "check", 30);
+  }
+
+  /** An MQTT 5 QoS 0 PUBLISH; a payload over 127 bytes makes its Remaining Length two bytes long. */
+  private static byte[] publish(int payloadSize) {
+    return RawClient.publish(5, "t", 0, 0, false, new byte[payloadSize]);
   }
 
   private static byte[] subscribe(int level, int... options) {
@@ -142,42 +138,14 @@ class SubscribeOptionsCheckTest {
     List<String> topics = new ArrayList<>();
     for (int i = 0; i < options.length; i++) {
       topics.add("a/" + i + "/#");
-      string(body, topics.get(i));
+      RawClient.writeString(body, topics.get(i));
       body.write(options[i]);
     }
-    return packet(0x82, body.toByteArray());
-  }
-
-  private static byte[] publish(int payloadSize) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    string(body, "t");
-    body.write(0); // MQTT 5 properties
-    body.writeBytes(new byte[payloadSize]); // length over 127: a two-byte Remaining Length
-    return packet(0x30, body.toByteArray());
+    return RawClient.packet(0x82, body.toByteArray());
   }
 
   private static byte[] pingReq() {
     return new byte[] {(byte) 0xC0, 0};
-  }
-
-  private static void string(ByteArrayOutputStream out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.write(b.length >> 8);
-    out.write(b.length & 0xFF);
-    out.writeBytes(b);
-  }
-
-  private static byte[] packet(int firstByte, byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(firstByte);
-    int n = body.length;
-    do {
-      int digit = n % 128;
-      n /= 128;
-      out.write(n > 0 ? digit | 0x80 : digit);
-    } while (n > 0);
-    out.writeBytes(body);
-    return out.toByteArray();
   }
 
   private static byte[] concat(byte[]... parts) {
