@@ -58,17 +58,25 @@ final class WebKitDriverBrowser implements Browser {
 
   /**
    * Starts Xvfb, WebKitWebDriver and a session. A session the driver does not create within a minute (MiniBrowser
-   * sometimes hangs at start on a loaded machine) is given one more try with fresh processes.
+   * sometimes hangs at start; a clean-clone CI run here once saw it hang twice in a row) is tried again with fresh
+   * processes, up to {@link #LAUNCH_ATTEMPTS} times in all.
    */
   static WebKitDriverBrowser launch(TestCa ca) throws Exception {
-    try {
-      return launchOnce(ca);
-    } catch (org.openqa.selenium.SessionNotCreatedException e) {
-      System.getLogger(WebKitDriverBrowser.class.getName()).log(System.Logger.Level.WARNING,
-          "WebKitWebDriver created no session (" + e.getRawMessage() + "); trying once more");
-      return launchOnce(ca);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return launchOnce(ca);
+      } catch (org.openqa.selenium.SessionNotCreatedException e) {
+        if (attempt == LAUNCH_ATTEMPTS) {
+          throw e;
+        }
+        System.getLogger(WebKitDriverBrowser.class.getName()).log(System.Logger.Level.WARNING,
+            "WebKitWebDriver created no session (" + e.getRawMessage() + "); trying again (attempt " + (attempt + 1)
+                + " of " + LAUNCH_ATTEMPTS + ")");
+      }
     }
   }
+
+  private static final int LAUNCH_ATTEMPTS = 4;
 
   private static WebKitDriverBrowser launchOnce(TestCa ca) throws Exception {
     Process xvfb = null;
